@@ -1,0 +1,31 @@
+import { defineProject } from 'vitest/config'
+
+// The list of Vitest projects. Vitest 4+ no longer reads this file by itself:
+// vitest.config.ts imports it into `test.projects`.
+export default [
+  defineProject({
+    test: {
+      name: 'vitest-scaletest',
+      root: './packages/vitest-scaletest',
+      include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    },
+  }),
+  defineProject({
+    test: {
+      name: 'mocks',
+      root: './packages/mocks',
+      include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+      testTimeout: 30_000,
+      hookTimeout: 120_000,
+    },
+  }),
+  defineProject({
+    test: {
+      name: 'suites',
+      root: './suites',
+      include: ['**/*.test.ts'],
+      testTimeout: 120_000,
+      hookTimeout: 120_000,
+    },
+  }),
+]

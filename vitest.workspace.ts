@@ -24,6 +24,9 @@ export default [
       name: 'suites',
       root: './suites',
       include: ['**/*.test.ts'],
+      // Starts the mocks once per run (SCALETEST_MOCKS: container | process | inprocess | external)
+      // and provides their endpoints as inject('scaletestMocks').
+      globalSetup: ['../packages/vitest-scaletest/src/mocks/global-setup.ts'],
       testTimeout: 120_000,
       hookTimeout: 120_000,
     },

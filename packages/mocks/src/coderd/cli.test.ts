@@ -1,0 +1,92 @@
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { fileURLToPath } from 'node:url'
+
+import { afterEach, describe, expect, it, vi } from 'vitest'
+
+import { runCoderdCli } from './cli.ts'
+import { SimClient } from './test/sim-client.ts'
+
+const LISTEN_LINE = /^coderd simulator listening on (http:\/\/127\.0\.0\.1:\d+)$/
+
+describe('runCoderdCli', () => {
+  afterEach(() => {
+    vi.restoreAllMocks()
+    delete process.env.CODER_FIRST_USER_PASSWORD
+  })
+
+  it('prints the listen line and creates the first user, password from the environment', async () => {
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {})
+    process.env.CODER_FIRST_USER_PASSWORD = 'env-password-1'
+    const started = await runCoderdCli([
+      '--address',
+      '127.0.0.1:0',
+      '--first-user-email',
+      'admin@example.com',
+      '--first-user-username',
+      'admin',
+      '--job-duration-ms',
+      '5',
+    ])
+    try {
+      expect(log).toHaveBeenCalledTimes(1)
+      const url = LISTEN_LINE.exec(String(log.mock.calls[0]![0]))![1]!
+      const anon = new SimClient(url)
+      expect((await anon.call('GET', '/healthz')).status).toBe(200)
+      const login = await anon.ok('POST', '/api/v2/users/login', {
+        email: 'admin@example.com',
+        password: 'env-password-1',
+      })
+      expect((await anon.as(login.session_token).ok('GET', '/api/v2/users/me')).roles[0].name).toBe('owner')
+    } finally {
+      await started.close()
+    }
+  })
+
+  it('rejects incomplete first-user flags and bad numbers without echoing the password', async () => {
+    await expect(
+      runCoderdCli(['--address', '127.0.0.1:0', '--first-user-password', 'sekrit-value']),
+    ).rejects.toThrow(/go together/)
+    await expect(
+      runCoderdCli([
+        '--address',
+        '127.0.0.1:0',
+        '--first-user-email',
+        'a@b.co',
+        '--first-user-username',
+        'a',
+        '--first-user-password',
+        'abc',
+      ]),
+    ).rejects.toThrow(/password: must be at least 6 characters$/)
+    await expect(runCoderdCli(['--job-duration-ms', 'soon'])).rejects.toThrow(
+      '--job-duration-ms must be a non-negative integer',
+    )
+    await expect(runCoderdCli(['--address', 'nowhere'])).rejects.toThrow(/invalid address/)
+    await expect(runCoderdCli(['--bogus'])).rejects.toThrow(/bogus/)
+  })
+
+  it('prints help', async () => {
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {})
+    await (await runCoderdCli(['--help'])).close()
+    expect(String(log.mock.calls[0]![0])).toContain('--email-smarthost HOST:PORT')
+  })
+})
+
+describe('scaletest-mocks coderd as a child process', () => {
+  it('serves until SIGTERM', async () => {
+    const cli = fileURLToPath(new URL('../cli.ts', import.meta.url))
+    const child = spawn(process.execPath, [cli, 'coderd', '--address', '127.0.0.1:0'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    })
+    try {
+      const [chunk] = (await once(child.stdout!, 'data')) as [Buffer]
+      const url = LISTEN_LINE.exec(chunk.toString().trim())![1]!
+      expect((await new SimClient(url).call('GET', '/api/v2/users/first')).status).toBe(404)
+    } finally {
+      child.kill('SIGTERM')
+    }
+    const [code] = await once(child, 'exit')
+    expect(code).toBe(0)
+  })
+})

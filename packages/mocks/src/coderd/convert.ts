@@ -1,0 +1,290 @@
+import type {
+  BuildRecord,
+  JobRecord,
+  OrganizationRecord,
+  TemplateRecord,
+  TemplateVersionRecord,
+  Transition,
+  UserRecord,
+  WorkspaceRecord,
+} from './records.ts'
+import type { SimState } from './state.ts'
+
+const ROLE_NAMES: Record<string, string> = {
+  owner: 'Owner',
+  'template-admin': 'Template Admin',
+  'user-admin': 'User Admin',
+  auditor: 'Auditor',
+  'organization-member': 'Organization Member',
+  'organization-admin': 'Organization Admin',
+}
+
+export function roleJson(name: string, organizationId?: string) {
+  return {
+    name,
+    display_name: ROLE_NAMES[name] ?? name,
+    ...(organizationId !== undefined && { organization_id: organizationId }),
+  }
+}
+
+export function userJson(user: UserRecord) {
+  return {
+    id: user.id,
+    username: user.username,
+    avatar_url: '',
+    name: user.name,
+    email: user.email,
+    created_at: user.createdAt,
+    updated_at: user.updatedAt,
+    last_seen_at: user.lastSeenAt,
+    status: user.status,
+    login_type: user.loginType,
+    theme_preference: '',
+    organization_ids: user.organizationIds,
+    roles: user.siteRoles.map((role) => roleJson(role)),
+  }
+}
+
+export function organizationJson(org: OrganizationRecord) {
+  return {
+    id: org.id,
+    name: org.name,
+    display_name: org.displayName,
+    description: org.description,
+    icon: org.icon,
+    created_at: org.createdAt,
+    updated_at: org.updatedAt,
+    is_default: org.isDefault,
+    default_org_member_roles: [],
+  }
+}
+
+/** Queue figures and matching daemons come from the provisioner; convert stays pure. */
+export interface JobView {
+  queuePosition(job: JobRecord): { position: number; size: number }
+  matched(tags: Record<string, string>): { count: number; available: number; most_recently_seen?: string }
+}
+
+export function jobJson(state: SimState, view: JobView, job: JobRecord) {
+  const version = job.templateVersionId ? state.templateVersions.get(job.templateVersionId) : undefined
+  const build = job.workspaceBuildId ? state.builds.get(job.workspaceBuildId) : undefined
+  const workspace = build ? state.workspaces.get(build.workspaceId) : undefined
+  const templateId = version?.templateId ?? workspace?.templateId
+  const template = templateId ? state.templates.get(templateId) : undefined
+  const queue = view.queuePosition(job)
+  return {
+    id: job.id,
+    created_at: job.createdAt,
+    ...(job.startedAt && { started_at: job.startedAt }),
+    ...(job.completedAt && { completed_at: job.completedAt }),
+    ...(job.canceledAt && { canceled_at: job.canceledAt }),
+    ...(job.error && { error: job.error }),
+    status: job.status,
+    ...(job.workerId && { worker_id: job.workerId, worker_name: job.workerName }),
+    file_id: job.fileId,
+    tags: job.tags,
+    queue_position: queue.position,
+    queue_size: queue.size,
+    organization_id: job.organizationId,
+    input: {
+      ...(job.templateVersionId && { template_version_id: job.templateVersionId }),
+      ...(job.workspaceBuildId && { workspace_build_id: job.workspaceBuildId }),
+    },
+    type: job.type,
+    metadata: {
+      template_version_name: version?.name ?? '',
+      template_id: template?.id ?? '00000000-0000-0000-0000-000000000000',
+      template_name: template?.name ?? '',
+      template_display_name: template?.displayName ?? '',
+      template_icon: template?.icon ?? '',
+      ...(workspace && { workspace_id: workspace.id, workspace_name: workspace.name }),
+    },
+    logs_overflowed: false,
+  }
+}
+
+export function templateVersionJson(state: SimState, view: JobView, version: TemplateVersionRecord) {
+  const creator = state.users.get(version.createdBy)
+  const job = state.jobs.get(version.jobId)!
+  return {
+    id: version.id,
+    ...(version.templateId && { template_id: version.templateId }),
+    organization_id: version.organizationId,
+    created_at: version.createdAt,
+    updated_at: version.updatedAt,
+    name: version.name,
+    message: version.message,
+    job: jobJson(state, view, job),
+    readme: '',
+    created_by: { id: version.createdBy, username: creator?.username ?? '', avatar_url: '' },
+    archived: version.archived,
+    warnings: [],
+    matched_provisioners: view.matched(job.tags),
+    has_external_agent: false,
+  }
+}
+
+export function templateJson(state: SimState, template: TemplateRecord) {
+  const org = state.organizations.get(template.organizationId)
+  const creator = state.users.get(template.createdBy)
+  const stats = { P50: null, P95: null }
+  return {
+    id: template.id,
+    created_at: template.createdAt,
+    updated_at: template.updatedAt,
+    organization_id: template.organizationId,
+    organization_name: org?.name ?? '',
+    organization_display_name: org?.displayName ?? '',
+    organization_icon: org?.icon ?? '',
+    name: template.name,
+    display_name: template.displayName,
+    provisioner: template.provisioner,
+    active_version_id: template.activeVersionId,
+    active_user_count: 0,
+    build_time_stats: { start: stats, stop: stats, delete: stats },
+    description: template.description,
+    deprecated: template.deprecationMessage !== '',
+    deprecation_message: template.deprecationMessage,
+    icon: template.icon,
+    default_ttl_ms: template.defaultTtlMs,
+    activity_bump_ms: template.activityBumpMs,
+    autostop_requirement: template.autostopRequirement,
+    autostart_requirement: template.autostartRequirement,
+    created_by_id: template.createdBy,
+    created_by_name: creator?.username ?? '',
+    allow_user_autostart: template.allowUserAutostart,
+    allow_user_autostop: template.allowUserAutostop,
+    allow_user_cancel_workspace_jobs: template.allowUserCancelWorkspaceJobs,
+    failure_ttl_ms: template.failureTtlMs,
+    time_til_dormant_ms: template.timeTilDormantMs,
+    time_til_dormant_autodelete_ms: template.timeTilDormantAutodeleteMs,
+    require_active_version: template.requireActiveVersion,
+    max_port_share_level: template.maxPortShareLevel,
+    cors_behavior: template.corsBehavior,
+    use_classic_parameter_flow: template.useClassicParameterFlow,
+  }
+}
+
+const BUILD_STATUS: Record<Transition, Record<string, string>> = {
+  start: { pending: 'pending', running: 'starting', succeeded: 'running' },
+  stop: { pending: 'pending', running: 'stopping', succeeded: 'stopped' },
+  delete: { pending: 'pending', running: 'deleting', succeeded: 'deleted' },
+}
+
+/** `ConvertWorkspaceStatus`: canceling, canceled and failed map to themselves for every transition. */
+export function buildStatus(transition: Transition, jobStatus: string): string {
+  return BUILD_STATUS[transition][jobStatus] ?? jobStatus
+}
+
+export function buildJson(state: SimState, view: JobView, build: BuildRecord) {
+  const workspace = state.workspaces.get(build.workspaceId)!
+  const owner = state.users.get(workspace.ownerId)
+  const initiator = state.users.get(build.initiatorId)
+  const version = state.templateVersions.get(build.templateVersionId)
+  const job = state.jobOf(build)
+  const agentReady = build.transition === 'start' && job.status === 'succeeded'
+  return {
+    id: build.id,
+    created_at: build.createdAt,
+    updated_at: build.updatedAt,
+    workspace_id: workspace.id,
+    workspace_name: workspace.name,
+    workspace_owner_id: workspace.ownerId,
+    workspace_owner_name: owner?.username ?? '',
+    workspace_owner_avatar_url: '',
+    template_version_id: build.templateVersionId,
+    template_version_name: version?.name ?? '',
+    build_number: build.buildNumber,
+    transition: build.transition,
+    initiator_id: build.initiatorId,
+    initiator_name: initiator?.username ?? '',
+    job: jobJson(state, view, job),
+    reason: build.reason,
+    resources: build.transition === 'delete' ? [] : [resourceJson(build, job, agentReady)],
+    status: buildStatus(build.transition, job.status),
+    daily_cost: 0,
+    matched_provisioners: view.matched(job.tags),
+    template_version_preset_id: null,
+    has_ai_task: false,
+    has_external_agent: false,
+  }
+}
+
+function resourceJson(build: BuildRecord, job: JobRecord, agentReady: boolean) {
+  // Stable ids derived from the build so repeated reads agree.
+  const resourceId = `${build.id.slice(0, 24)}000000000001`
+  const agentId = `${build.id.slice(0, 24)}000000000002`
+  return {
+    id: resourceId,
+    created_at: job.createdAt,
+    job_id: job.id,
+    workspace_transition: build.transition,
+    type: 'null_resource',
+    name: 'dev',
+    hide: false,
+    icon: '',
+    metadata: [],
+    daily_cost: 0,
+    agents:
+      build.transition === 'start'
+        ? [
+            {
+              id: agentId,
+              name: 'main',
+              resource_id: resourceId,
+              created_at: job.createdAt,
+              updated_at: job.completedAt ?? job.createdAt,
+              status: agentReady ? 'connected' : 'connecting',
+              lifecycle_state: agentReady ? 'ready' : 'created',
+              ...(agentReady && { first_connected_at: job.completedAt, last_connected_at: job.completedAt }),
+              version: 'v2.27.0',
+              operating_system: 'linux',
+              architecture: 'amd64',
+              apps: [],
+              health: { healthy: agentReady },
+            },
+          ]
+        : [],
+  }
+}
+
+export function workspaceJson(state: SimState, view: JobView, workspace: WorkspaceRecord) {
+  const owner = state.users.get(workspace.ownerId)
+  const org = state.organizations.get(workspace.organizationId)
+  const template = state.templates.get(workspace.templateId)
+  const build = state.latestBuild(workspace)
+  const latest = buildJson(state, view, build)
+  return {
+    id: workspace.id,
+    created_at: workspace.createdAt,
+    updated_at: workspace.updatedAt,
+    owner_id: workspace.ownerId,
+    owner_name: owner?.username ?? '',
+    owner_avatar_url: '',
+    organization_id: workspace.organizationId,
+    organization_name: org?.name ?? '',
+    template_id: workspace.templateId,
+    template_name: template?.name ?? '',
+    template_display_name: template?.displayName ?? '',
+    template_icon: template?.icon ?? '',
+    template_allow_user_cancel_workspace_jobs: template?.allowUserCancelWorkspaceJobs ?? true,
+    template_active_version_id: template?.activeVersionId ?? build.templateVersionId,
+    template_require_active_version: template?.requireActiveVersion ?? false,
+    template_use_classic_parameter_flow: template?.useClassicParameterFlow ?? false,
+    latest_build: latest,
+    latest_app_status: null,
+    outdated: template !== undefined && template.activeVersionId !== build.templateVersionId,
+    name: workspace.name,
+    ...(workspace.autostartSchedule !== undefined && { autostart_schedule: workspace.autostartSchedule }),
+    ...(workspace.ttlMs !== undefined && { ttl_ms: workspace.ttlMs }),
+    last_used_at: workspace.lastUsedAt,
+    deleting_at: null,
+    dormant_at: null,
+    health: { healthy: latest.status === 'running', failing_agents: [] },
+    automatic_updates: workspace.automaticUpdates,
+    allow_renames: false,
+    favorite: false,
+    next_start_at: null,
+    is_prebuild: false,
+  }
+}

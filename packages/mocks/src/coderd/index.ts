@@ -1,0 +1,11 @@
+export {
+  TEMPLATE_DELETED,
+  TEST_NOTIFICATION,
+  USER_ACCOUNT_CREATED,
+  USER_ACCOUNT_DELETED,
+  WORKSPACE_DELETED,
+} from './notifications/catalogue.ts'
+export type { NotificationFaults } from './notifications/faults.ts'
+export type { CoderdSimulatorOptions } from './options.ts'
+export { tagsMatch } from './provisioner.ts'
+export { type CoderdSimulator, startCoderdSimulator } from './simulator.ts'

@@ -1,0 +1,59 @@
+import { z } from 'zod'
+
+import { notificationFaultsSchema } from './notifications/faults.ts'
+
+const ms = z.number().int().min(0)
+
+export const coderdSimulatorOptionsSchema = z.strictObject({
+  /** Interface to bind; `0.0.0.0` inside containers. */
+  host: z.string().default('127.0.0.1'),
+  /** 0 picks a free port. */
+  port: z.number().int().min(0).max(65_535).default(0),
+  /** Base URL in emails and notification actions (CODER_ACCESS_URL); defaults to the listen URL. */
+  accessUrl: z.url().optional(),
+  /** Created at start with the owner role, as `coder server --first-user-*` would. */
+  firstUser: z
+    .strictObject({
+      email: z.email(),
+      username: z.string().min(1),
+      password: z.string().min(6),
+      name: z.string().optional(),
+    })
+    .optional(),
+  /** `HOST:PORT` of the SMTP server (CODER_EMAIL_SMARTHOST); without it no email is sent. */
+  emailSmarthost: z.string().optional(),
+  emailFrom: z.string().default('coder@coderd-simulator.local'),
+  emailHello: z.string().default('localhost'),
+  smtpMaxConnections: z.number().int().min(1).default(16),
+  /** Delay between a notification's enqueue and its delivery to inbox and SMTP (Coder: fetch interval, 15 s). */
+  dispatchDelayMs: ms.default(100),
+  /** Wait before retrying a refused SMTP send (Coder: 5m). */
+  retryIntervalMs: ms.default(1_000),
+  maxSendAttempts: z.number().int().min(1).default(5),
+  /** Simulated provisioner daemons: a count of untagged ones, or each daemon's tags. Coder's default is 3. */
+  provisionerDaemons: z
+    .union([
+      z.number().int().min(0),
+      z.array(
+        z.strictObject({ name: z.string().optional(), tags: z.record(z.string(), z.string()).optional() }),
+      ),
+    ])
+    .default(3),
+  acquireDelayMs: ms.default(0),
+  /** Time a job spends running before it succeeds. */
+  jobDurationMs: ms.default(100),
+  /** Same for template version imports; defaults to `jobDurationMs`. */
+  importJobDurationMs: ms.optional(),
+  cancelDurationMs: ms.default(50),
+  /** SSE ping and WebSocket ping interval (Coder: 15 s). */
+  heartbeatMs: z.number().int().min(10).default(15_000),
+  /** Autostart executor tick (CODER_AUTOBUILD_POLL_INTERVAL, 1m). */
+  autobuildPollIntervalMs: z.number().int().min(10).default(60_000),
+  /** Send User Account Created/Deleted to owners and user admins, as Coder does. */
+  notifyUserEvents: z.boolean().default(true),
+  /** Initial notification faults; change them later with `setFaults()` or `POST /__admin/faults`. */
+  faults: notificationFaultsSchema.optional(),
+})
+
+export type CoderdSimulatorOptions = z.input<typeof coderdSimulatorOptionsSchema>
+export type ResolvedCoderdSimulatorOptions = z.infer<typeof coderdSimulatorOptionsSchema>

@@ -1,0 +1,3 @@
+export * from './coderd/index.ts'
+export * from './llm/index.ts'
+export * from './smtp/index.ts'

@@ -1,0 +1,72 @@
+import type { Endpoint } from './metrics.ts'
+
+export interface JournalEntry {
+  seq: number
+  /** ISO timestamp of when the request arrived. */
+  time: string
+  method: string
+  path: string
+  endpoint: Endpoint
+  status: number
+  stream: boolean
+  fault: string | null
+  headers: Record<string, string | string[] | undefined>
+  /** The parsed JSON body, the raw text if it was not JSON, or null when too large or absent. */
+  body: unknown
+}
+
+const SECRET_HEADERS = new Set(['authorization', 'x-api-key', 'api-key', 'proxy-authorization', 'cookie'])
+
+/** Keeps the last `limit` requests; secrets in headers are redacted when read, not on the hot path. */
+export class RequestJournal {
+  readonly #limit: number
+  // Entries keep a number and are given their ISO time when read: formatting dates on the hot path
+  // cost more than the rest of recording.
+  readonly #entries: (Omit<JournalEntry, 'time'> & { at: number })[] = []
+  #next = 0
+  #seq = 0
+
+  constructor(limit: number) {
+    this.#limit = limit
+  }
+
+  record(entry: Omit<JournalEntry, 'seq' | 'time'>): void {
+    if (this.#limit === 0) return
+    const full = { seq: ++this.#seq, at: Date.now(), ...entry }
+    if (this.#entries.length < this.#limit) this.#entries.push(full)
+    else this.#entries[this.#next] = full
+    this.#next = (this.#next + 1) % this.#limit
+  }
+
+  /** Recorded requests, oldest first, with secret headers redacted. */
+  list(filter: { endpoint?: string; limit?: number } = {}): JournalEntry[] {
+    const ordered =
+      this.#entries.length < this.#limit
+        ? this.#entries
+        : [...this.#entries.slice(this.#next), ...this.#entries.slice(0, this.#next)]
+    const matching = filter.endpoint ? ordered.filter((e) => e.endpoint === filter.endpoint) : ordered
+    const limited = filter.limit !== undefined ? matching.slice(-filter.limit) : matching
+    return limited.map(({ at, ...e }) => ({
+      ...e,
+      time: new Date(at).toISOString(),
+      headers: redact(e.headers),
+    }))
+  }
+
+  /** Requests ever recorded, including those the bound dropped. */
+  get total(): number {
+    return this.#seq
+  }
+
+  clear(): void {
+    this.#entries.length = 0
+    this.#next = 0
+  }
+}
+
+function redact(headers: JournalEntry['headers']): JournalEntry['headers'] {
+  const out: JournalEntry['headers'] = {}
+  for (const [name, value] of Object.entries(headers))
+    out[name] = SECRET_HEADERS.has(name) ? '[redacted]' : value
+  return out
+}

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest'
+
+import { startLlmMock } from './start.ts'
+
+const body = (stream: boolean) =>
+  JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'hi' }], stream })
+
+/** Sends a chat request; returns when the headers and each body chunk arrived, relative to the send. */
+async function timed(url: string, stream: boolean) {
+  const sent = performance.now()
+  const res = await fetch(`${url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: body(stream),
+  })
+  const arrivals: number[] = []
+  let text = ''
+  const decoder = new TextDecoder()
+  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+    arrivals.push(performance.now() - sent)
+    text += decoder.decode(chunk)
+  }
+  return { arrivals, text }
+}
+
+describe('response shaping', () => {
+  it('waits the artificial latency before the first byte', async () => {
+    await using mock = await startLlmMock({ artificialLatencyMs: 150 })
+    const { arrivals } = await timed(mock.url, false)
+    expect(arrivals[0]).toBeGreaterThanOrEqual(140)
+  })
+
+  it('paces stream chunks over a duration drawn from the range', async () => {
+    await using mock = await startLlmMock({
+      responsePayloadSize: 40,
+      minStreamDurationMs: 300,
+      maxStreamDurationMs: 400,
+    })
+    const { arrivals, text } = await timed(mock.url, true)
+    const events = text.split('\n\n').filter(Boolean)
+    expect(events).toHaveLength(13) // role, 10 tokens, finish, [DONE]
+    expect(arrivals.length).toBeGreaterThanOrEqual(6) // paced events arrive in separate reads
+    expect(arrivals.at(-1)! - arrivals[0]!).toBeGreaterThanOrEqual(280)
+    expect(arrivals.at(-1)! - arrivals[0]!).toBeLessThan(5000)
+  })
+
+  it('sends the configured payload size, 4 bytes per token', async () => {
+    await using mock = await startLlmMock({ responsePayloadSize: 1001 })
+    const { text } = await timed(mock.url, false)
+    const completion = JSON.parse(text)
+    expect(completion.choices[0].message.content).toHaveLength(1001)
+    expect(completion.usage.completion_tokens).toBe(251)
+  })
+
+  it('streams unique ids per answer from the template cache, equal within an answer', async () => {
+    await using mock = await startLlmMock({ responsePayloadSize: 80 })
+    const ids = new Set<string>()
+    for (let i = 0; i < 5; i++) {
+      const { text } = await timed(mock.url, true)
+      const inAnswer = new Set([...text.matchAll(/"id":"(chatcmpl-[^"]+)"/g)].map((m) => m[1]))
+      expect(inAnswer.size).toBe(1)
+      ids.add([...inAnswer][0]!)
+    }
+    expect(ids.size).toBe(5)
+  })
+})

@@ -1,0 +1,68 @@
+import { API, seg } from './client-core.ts'
+import { CoderWorkspacesClient } from './client-workspaces.ts'
+import type { InboxFilter } from './requests.ts'
+import * as s from './schemas.ts'
+import type { CoderStream } from './stream.ts'
+import { type DialOptions, dialJsonWebSocket } from './websocket-stream.ts'
+
+export type { CoderClientOptions, DeriveOptions } from './client-core.ts'
+export type { JobWaitOptions } from './client-templates.ts'
+
+export interface WatchInboxOptions extends InboxFilter, DialOptions {
+  format?: 'markdown' | 'plaintext'
+}
+
+const csv = (ids?: string[]) => (ids?.length ? ids.join(',') : undefined)
+
+/**
+ * Typed client for the Coder API subset in coder-api.md. Every response is validated (a drifted
+ * shape throws CoderResponseShapeError naming endpoint and field); non-2xx answers throw CoderApiError.
+ * The session token goes in `Coder-Session-Token` and nowhere else: not in errors, not in inspect().
+ * Methods are grouped by area in client-core.ts, client-templates.ts, client-workspaces.ts and here.
+ */
+export class CoderClient extends CoderWorkspacesClient {
+  // Notifications (§7)
+
+  inboxNotifications(filter: InboxFilter & { starting_before?: string } = {}, signal?: AbortSignal) {
+    const query = { ...inboxQuery(filter), starting_before: filter.starting_before }
+    return this.transport.json(s.inboxListSchema, 'GET', `${API}/notifications/inbox`, { query, signal })
+  }
+
+  /** Opens the inbox websocket; resolves when connected (a refused dial rejects with Coder's error). */
+  watchInbox(options: WatchInboxOptions = {}): Promise<CoderStream<s.InboxWatchFrame>> {
+    const query = { ...inboxQuery(options), format: options.format }
+    const path = `${API}/notifications/inbox/watch`
+    return dialJsonWebSocket(
+      this.transport,
+      path,
+      query,
+      s.inboxWatchFrameSchema,
+      (frame) => [frame],
+      options,
+    )
+  }
+
+  markInboxNotificationRead(id: string, isRead = true, signal?: AbortSignal): Promise<s.InboxWatchFrame> {
+    const path = `${API}/notifications/inbox/${seg(id)}/read-status`
+    return this.transport.json(s.inboxReadStatusResponseSchema, 'PUT', path, {
+      json: { is_read: isRead },
+      signal,
+    })
+  }
+
+  async markAllInboxNotificationsRead(signal?: AbortSignal): Promise<void> {
+    await this.transport.send('PUT', `${API}/notifications/inbox/mark-all-as-read`, {
+      ok: [200, 204],
+      signal,
+    })
+  }
+
+  notificationTemplates(signal?: AbortSignal): Promise<s.NotificationTemplate[]> {
+    const path = `${API}/notifications/templates/system`
+    return this.transport.json(s.notificationTemplatesSchema, 'GET', path, { signal })
+  }
+}
+
+function inboxQuery(filter: InboxFilter) {
+  return { targets: csv(filter.targets), templates: csv(filter.templates), read_status: filter.read_status }
+}

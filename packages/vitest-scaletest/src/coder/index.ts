@@ -1,0 +1,25 @@
+export { AsyncQueue } from './async-queue.ts'
+export type { CoderClientOptions, DeriveOptions, JobWaitOptions, WatchInboxOptions } from './client.ts'
+export { CoderClient } from './client.ts'
+export type { CoderApiErrorInit, CoderValidation } from './errors.ts'
+export {
+  CoderApiError,
+  CoderJobError,
+  CoderRequestError,
+  CoderResponseShapeError,
+  CoderStreamError,
+  CoderTimeoutError,
+} from './errors.ts'
+export { NOTIFICATION_TEMPLATE_IDS, TEMPLATE_DELETED_NOTIFICATION_ID } from './notification-ids.ts'
+export type { PollOptions } from './poll.ts'
+export { ACTIVE_JOB_STATUSES } from './poll.ts'
+export type * from './requests.ts'
+export type * from './schemas.ts'
+export * as coderSchemas from './schemas.ts'
+export type { StreamWaitOptions } from './stream.ts'
+export { CoderStream } from './stream.ts'
+export type { TarEntry } from './tar.ts'
+export { createTar } from './tar.ts'
+export type { DialOptions } from './websocket-stream.ts'
+export type * from './workspace-schemas.ts'
+export * as coderWorkspaceSchemas from './workspace-schemas.ts'

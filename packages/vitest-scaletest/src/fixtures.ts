@@ -1,0 +1,138 @@
+// `scaletest`: Vitest's test extended with the scale-test fixtures. Teardown cleans up what a test
+// created (also after a failure or timeout) and leaves results in task.meta.scaletest for the reporter.
+
+import { test as base, inject, type TestContext } from 'vitest'
+
+import { CoderClient } from './coder/client.ts'
+import { loadConfig, type ScaletestConfig } from './config.ts'
+import type { MockEndpoints, ScaletestTaskMeta } from './context.ts'
+import { CleanupError, ConfigError, MocksNotConfiguredError } from './errors.ts'
+import { createLogger } from './harness/logger.ts'
+import { formatResultsText } from './harness/results.ts'
+import { fromConcurrency } from './harness/strategies.ts'
+import { TestHarness } from './harness/test-harness.ts'
+import { BYPASS_RATELIMIT_HEADER, type HttpClientOptions } from './http/http-client.ts'
+import { MetricsRecorder } from './metrics/index.ts'
+import { Barrier, type BarrierOptions } from './sync/barrier.ts'
+import { WaitBuffer, type WaitBufferOptions } from './sync/wait-buffer.ts'
+import './matchers.ts'
+
+export type BarrierFactory = (size: number, options?: BarrierOptions) => Barrier
+export type WaitBufferFactory = <E = unknown>(options?: WaitBufferOptions<E>) => WaitBuffer<E>
+
+function taskMeta(task: TestContext['task']): ScaletestTaskMeta {
+  task.meta.scaletest ??= {}
+  return task.meta.scaletest
+}
+
+/** The endpoints the scaletest globalSetup provided, or a clear error when it is not configured. */
+export function resolveMocks(): MockEndpoints {
+  const mocks = inject('scaletestMocks') as MockEndpoints | undefined
+  if (!mocks) throw new MocksNotConfiguredError()
+  return mocks
+}
+
+/** HTTP defaults for runner clients, from the config. */
+export function httpDefaults(config: ScaletestConfig): HttpClientOptions {
+  return {
+    timeoutMs: config.httpTimeoutMs,
+    retry: { retries: config.httpRetries },
+    headers: config.bypassRatelimit ? { [BYPASS_RATELIMIT_HEADER]: 'true' } : {},
+  }
+}
+
+export const scaletest = base
+  .extend('config', { scope: 'worker' }, () => loadConfig(process.env))
+  .extend('logger', { scope: 'worker' }, ({ config }) => createLogger({ level: config.logLevel }))
+  .extend('mocks', () => resolveMocks())
+  .extend('coder', ({ mocks, config }, { onCleanup }) => {
+    if (!mocks.coderUrl || !mocks.coderSessionToken) {
+      throw new ConfigError(
+        ['CODER_URL', 'CODER_SESSION_TOKEN'],
+        'the coder fixture needs a target: set CODER_URL and CODER_SESSION_TOKEN, ' +
+          'or let the scaletest globalSetup start the coderd simulator',
+      )
+    }
+    const client = new CoderClient({
+      url: mocks.coderUrl,
+      sessionToken: mocks.coderSessionToken,
+      bypassRateLimit: config.bypassRatelimit,
+      timeoutMs: config.httpTimeoutMs,
+    })
+    onCleanup(() => client.close())
+    return client
+  })
+  .extend('metrics', ({ task }, { onCleanup }) => {
+    const recorder = new MetricsRecorder()
+    onCleanup(() => {
+      taskMeta(task).metrics = recorder.toJSON()
+    })
+    return recorder
+  })
+  .extend('barrier', ({ signal }, { onCleanup }) => {
+    const barriers: Barrier[] = []
+    onCleanup(() => {
+      for (const barrier of barriers) barrier.cancel('the test finished')
+    })
+    const factory: BarrierFactory = (size, options = {}) => {
+      const barrier = new Barrier(size, {
+        ...options,
+        signal: options.signal ? AbortSignal.any([options.signal, signal]) : signal,
+      })
+      barriers.push(barrier)
+      return barrier
+    }
+    return factory
+  })
+  .extend('waitBuffer', ({ signal }, { onCleanup }) => {
+    const buffers: WaitBuffer<unknown>[] = []
+    const onAbort = () => {
+      for (const buffer of buffers) buffer.close()
+    }
+    signal.addEventListener('abort', onAbort, { once: true })
+    onCleanup(() => {
+      signal.removeEventListener('abort', onAbort)
+      onAbort()
+    })
+    const factory: WaitBufferFactory = <E>(options?: WaitBufferOptions<E>) => {
+      const buffer = new WaitBuffer<E>(options)
+      buffers.push(buffer as WaitBuffer<unknown>)
+      return buffer
+    }
+    return factory
+  })
+  .extend('harness', ({ config, logger, task, signal }, { onCleanup }) => {
+    const harness = new TestHarness({
+      strategy: fromConcurrency(config.concurrency),
+      cleanupStrategy: fromConcurrency(config.cleanupConcurrency),
+      timeoutMs: config.timeoutMs,
+      jobTimeoutMs: config.jobTimeoutMs,
+      cleanupTimeoutMs: config.cleanupTimeoutMs,
+      cleanupJobTimeoutMs: config.cleanupJobTimeoutMs,
+      signal,
+      http: httpDefaults(config),
+      ...(config.teeLogs
+        ? { onLog: (fullId: string, line: string) => logger.info(`[${fullId}] ${line}`) }
+        : {}),
+    })
+    onCleanup(async () => {
+      if (harness.state === 'running') harness.abort('the test ended before harness.run() settled')
+      await harness.settled()
+      let cleanup: Awaited<ReturnType<TestHarness['cleanup']>> | undefined
+      if (config.skipCleanup) {
+        logger.warn(`SCALETEST_SKIP_CLEANUP is set: leaving the resources of ${harness.size} run(s) in place`)
+        await harness.close()
+      } else {
+        cleanup = await harness.cleanup()
+      }
+      const results = harness.tryResults()
+      if (results) {
+        const meta = taskMeta(task)
+        meta.harness = [...(meta.harness ?? []), results]
+        if (results.total_fail > 0)
+          logger.warn(`harness results of "${task.name}":\n${formatResultsText(results)}`)
+      }
+      if (cleanup && cleanup.total_fail > 0) throw new CleanupError(cleanup.errors)
+    })
+    return harness
+  })

@@ -1,0 +1,205 @@
+// An HTTP client on undici. By default each client owns its dispatcher, so each runner opens its own
+// TCP connections and load spreads over the replicas behind a load balancer (coder/coder#21288). Give
+// it a shared dispatcher (SharedHttpPool) for high fan-out pollers instead (bounded connections).
+
+import { Agent, type Dispatcher, fetch as undiciFetch, request as undiciRequest } from 'undici'
+
+import { HttpRequestError, HttpStatusError } from '../errors.ts'
+import { redactSecrets, redactUrl } from './redact.ts'
+import {
+  backoffDelay,
+  DEFAULT_RETRY,
+  isIdempotent,
+  networkErrorCode,
+  type RetryPolicy,
+  sleepUnlessAborted,
+} from './retry.ts'
+
+export const SESSION_TOKEN_HEADER = 'Coder-Session-Token'
+export const BYPASS_RATELIMIT_HEADER = 'X-Coder-Bypass-Ratelimit'
+
+export interface HttpClientOptions {
+  /** Resolves relative request paths, e.g. http://127.0.0.1:3000. */
+  baseUrl?: string | URL
+  /** Sent with every request, e.g. { 'X-Coder-Bypass-Ratelimit': 'true' }. */
+  headers?: Record<string, string>
+  /** Sent as Coder-Session-Token and redacted from every error. */
+  sessionToken?: string
+  /** Other strings to keep out of errors (passwords, API keys). */
+  secrets?: readonly string[]
+  /** Per-request time limit until the response headers arrive, and between body chunks. 0 = none. Default 30 s. */
+  timeoutMs?: number
+  /** Retries for idempotent requests on network errors and timeouts; false disables them. */
+  retry?: Partial<RetryPolicy> | false
+  /** Use this dispatcher (e.g. a SharedHttpPool's) instead of creating one; close() leaves it open. */
+  dispatcher?: Dispatcher
+  /** Connection limit per origin of the client's own dispatcher. Default: unlimited. */
+  connections?: number
+  /** Told about each retry (already redacted). */
+  onRetry?: (message: string) => void
+}
+
+export interface HttpRequestOptions {
+  method?: string
+  headers?: Record<string, string>
+  query?: Record<string, string | number | boolean>
+  body?: string | Uint8Array
+  /** Serialised as the JSON body, with content-type application/json. */
+  json?: unknown
+  signal?: AbortSignal
+  timeoutMs?: number
+  retry?: Partial<RetryPolicy> | false
+  /** Allow retries of a non-idempotent method (e.g. a POST with an idempotency key). */
+  idempotent?: boolean
+}
+
+export type HttpResponse = Dispatcher.ResponseData
+
+export class HttpClient {
+  readonly dispatcher: Dispatcher
+  readonly #ownsDispatcher: boolean
+  readonly #options: HttpClientOptions
+  readonly #secrets: string[]
+  #closed = false
+
+  constructor(options: HttpClientOptions = {}) {
+    this.#options = options
+    this.#ownsDispatcher = options.dispatcher === undefined
+    this.dispatcher =
+      options.dispatcher ?? new Agent(options.connections ? { connections: options.connections } : undefined)
+    this.#secrets = [...(options.sessionToken ? [options.sessionToken] : []), ...(options.secrets ?? [])]
+  }
+
+  /** Sends one request; retried on network errors if idempotent. Any status is a response, not an error. */
+  async request(path: string | URL, options: HttpRequestOptions = {}): Promise<HttpResponse> {
+    const method = (options.method ?? 'GET').toUpperCase()
+    const url = this.#url(path, options.query)
+    const headers = this.#headers(options.headers)
+    let body = options.body
+    if (options.json !== undefined) {
+      body = JSON.stringify(options.json)
+      headers['content-type'] ??= 'application/json'
+    }
+    const policy = this.#retryPolicy(options.retry)
+    const retryable = options.idempotent ?? isIdempotent(method)
+    const timeoutMs = options.timeoutMs ?? this.#options.timeoutMs ?? 30_000
+    for (let attempt = 1; ; attempt++) {
+      const timeout = timeoutMs > 0 ? new AbortController() : undefined
+      const timer = timeout && setTimeout(() => timeout.abort(), timeoutMs)
+      const signals = [options.signal, timeout?.signal].filter((s): s is AbortSignal => s !== undefined)
+      try {
+        return await undiciRequest(url, {
+          dispatcher: this.dispatcher,
+          method: method as Dispatcher.HttpMethod,
+          headers,
+          body: body ?? null,
+          signal: signals.length > 0 ? AbortSignal.any(signals) : null,
+          headersTimeout: timeoutMs > 0 ? timeoutMs : null,
+          bodyTimeout: timeoutMs > 0 ? timeoutMs : null,
+        })
+      } catch (err) {
+        if (options.signal?.aborted) throw this.#error('SCALETEST_HTTP_ABORTED', method, url, attempt, err)
+        const timedOut = timeout?.signal.aborted === true
+        const code = timedOut ? 'timeout' : networkErrorCode(err)
+        const kind = timedOut ? 'SCALETEST_HTTP_TIMEOUT' : 'SCALETEST_HTTP_NETWORK'
+        if (code === undefined || !retryable || attempt > policy.retries) {
+          throw this.#error(kind, method, url, attempt, err, timedOut ? timeoutMs : undefined)
+        }
+        const delay = backoffDelay(policy, attempt)
+        this.#options.onRetry?.(
+          `${method} ${redactUrl(url)}: ${code} on attempt ${attempt}; retrying in ${Math.round(delay)}ms`,
+        )
+        if (!(await sleepUnlessAborted(delay, options.signal))) {
+          throw this.#error('SCALETEST_HTTP_ABORTED', method, url, attempt, err)
+        }
+      } finally {
+        if (timer) clearTimeout(timer)
+      }
+    }
+  }
+
+  /** request() and parse the body as JSON; a non-2xx status throws with the (redacted) body text. */
+  async json<T = unknown>(path: string | URL, options: HttpRequestOptions = {}): Promise<T> {
+    const res = await this.request(path, options)
+    if (res.statusCode < 200 || res.statusCode >= 300) {
+      const text = redactSecrets((await res.body.text()).slice(0, 500), this.#secrets)
+      const method = (options.method ?? 'GET').toUpperCase()
+      const url = redactUrl(this.#url(path, options.query))
+      throw new HttpStatusError(`${method} ${url}: status ${res.statusCode}: ${text}`, {
+        status: res.statusCode,
+        method,
+        url,
+      })
+    }
+    return (await res.body.json()) as T
+  }
+
+  /**
+   * WHATWG fetch over this client's dispatcher and default headers (for SDKs that take `fetch`).
+   * No retries and no default timeout here: pass `init.signal`.
+   */
+  readonly fetch = (input: string | URL, init: RequestInit = {}): Promise<Response> => {
+    const headers = new Headers(init.headers)
+    for (const [name, value] of Object.entries(this.#headers()))
+      if (!headers.has(name)) headers.set(name, value)
+    const url = typeof input === 'string' || input instanceof URL ? this.#url(input) : input
+    return undiciFetch(url, {
+      ...(init as object),
+      headers,
+      dispatcher: this.dispatcher,
+    } as Parameters<typeof undiciFetch>[1]) as unknown as Promise<Response>
+  }
+
+  /** Closes the client's own connections; a shared dispatcher is left to its owner. */
+  async close(): Promise<void> {
+    if (this.#closed) return
+    this.#closed = true
+    if (this.#ownsDispatcher) await this.dispatcher.close()
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close()
+  }
+
+  #url(path: string | URL, query?: HttpRequestOptions['query']): URL {
+    const url = new URL(path, this.#options.baseUrl)
+    for (const [key, value] of Object.entries(query ?? {})) url.searchParams.set(key, String(value))
+    return url
+  }
+
+  #headers(extra?: Record<string, string>): Record<string, string> {
+    const headers: Record<string, string> = {}
+    for (const [name, value] of Object.entries({ ...this.#options.headers, ...extra })) {
+      headers[name.toLowerCase()] = value
+    }
+    if (this.#options.sessionToken) headers[SESSION_TOKEN_HEADER.toLowerCase()] ??= this.#options.sessionToken
+    return headers
+  }
+
+  #retryPolicy(override: HttpRequestOptions['retry']): RetryPolicy {
+    const base = this.#options.retry
+    if (override === false || (override === undefined && base === false))
+      return { ...DEFAULT_RETRY, retries: 0 }
+    return { ...DEFAULT_RETRY, ...(base || {}), ...(override || {}) }
+  }
+
+  #error(
+    kind: 'SCALETEST_HTTP_NETWORK' | 'SCALETEST_HTTP_TIMEOUT' | 'SCALETEST_HTTP_ABORTED',
+    method: string,
+    url: URL,
+    attempts: number,
+    err: unknown,
+    timeoutMs?: number,
+  ): HttpRequestError {
+    const safeUrl = redactUrl(url)
+    const code = networkErrorCode(err) ?? (err as { code?: string }).code
+    const reason =
+      kind === 'SCALETEST_HTTP_TIMEOUT'
+        ? `no response within ${timeoutMs}ms`
+        : `${code ? `${code}: ` : ''}${err instanceof Error ? err.message : String(err)}`
+    const tries = attempts === 1 ? '1 attempt' : `${attempts} attempts`
+    // The cause is dropped on purpose: undici errors can carry request options, headers included.
+    const message = redactSecrets(`${method} ${safeUrl} failed after ${tries}: ${reason}`, this.#secrets)
+    return new HttpRequestError(kind, message, { method, url: safeUrl, attempts, errorCode: code })
+  }
+}

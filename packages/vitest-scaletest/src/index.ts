@@ -1,0 +1,11 @@
+// Worker-side entry: what a scenario file imports.
+export * from './coder/index.ts'
+export * from './config.ts'
+export * from './context.ts'
+export * from './errors.ts'
+export * from './fixtures.ts'
+export * from './harness/index.ts'
+export * from './http/index.ts'
+export * from './matchers.ts'
+export * from './metrics/index.ts'
+export * from './sync/index.ts'

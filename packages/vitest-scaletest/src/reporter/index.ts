@@ -1,0 +1,6 @@
+export type { HarnessResults } from './harness-results.ts'
+export { mergeHarnessResults } from './harness-results.ts'
+export type { ScaletestReporterOptions } from './options.ts'
+export { ReporterConfigError, resolveReporterOptions } from './options.ts'
+export { ScaletestReporter } from './scaletest-reporter.ts'
+export type { ScaletestResults } from './write-results.ts'

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest'
+
+import { parseDurationMs, ReporterConfigError, resolveReporterOptions } from './options.ts'
+
+describe('resolveReporterOptions', () => {
+  it('takes defaults from the environment', () => {
+    const o = resolveReporterOptions(
+      {},
+      {
+        SCALETEST_OUTPUT_DIR: 'out/x',
+        SCALETEST_PUSHGATEWAY_URL: 'http://127.0.0.1:9091',
+        SCALETEST_PROMETHEUS_ADDRESS: '127.0.0.1:21112',
+        SCALETEST_PROMETHEUS_WAIT: '2s',
+      },
+    )
+    expect(o).toMatchObject({
+      outputDir: 'out/x',
+      pushgatewayUrl: 'http://127.0.0.1:9091',
+      prometheusAddress: '127.0.0.1:21112',
+      prometheusWaitMs: 2000,
+      pushgatewayJob: 'scaletest',
+      progress: 'auto',
+    })
+    expect(resolveReporterOptions({}, {})).toMatchObject({
+      outputDir: 'scaletest-results',
+      prometheusWaitMs: 15_000,
+    })
+  })
+
+  it('prefers explicit options over the environment', () => {
+    expect(resolveReporterOptions({ outputDir: 'mine' }, { SCALETEST_OUTPUT_DIR: 'env' }).outputDir).toBe(
+      'mine',
+    )
+  })
+
+  it('names the bad variable or option', () => {
+    expect(() => resolveReporterOptions({}, { SCALETEST_PROMETHEUS_WAIT: 'soon' })).toThrow(
+      'SCALETEST_PROMETHEUS_WAIT="soon" is not a duration',
+    )
+    expect(() => resolveReporterOptions({}, { SCALETEST_PUSHGATEWAY_URL: 'not a url' })).toThrow(
+      ReporterConfigError,
+    )
+    expect(() => resolveReporterOptions({ progress: 'sometimes' as never }, {})).toThrow(/progress/)
+  })
+
+  it('reads Go-style durations', () => {
+    expect(parseDurationMs('X', '500ms')).toBe(500)
+    expect(parseDurationMs('X', '15')).toBe(15_000)
+    expect(parseDurationMs('X', '1.5m')).toBe(90_000)
+  })
+})

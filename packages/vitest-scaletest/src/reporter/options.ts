@@ -1,0 +1,90 @@
+import { z } from 'zod'
+
+import type { Threshold } from '../metrics/threshold-parser.ts'
+import { parseThresholds } from '../metrics/threshold-parser.ts'
+
+export const reporterOptionsSchema = z.strictObject({
+  /** k6-like thresholds keyed by selector, e.g. `{ 'latency_seconds{type="smtp"}': ['p(99)<5'] }`. */
+  thresholds: z.record(z.string(), z.union([z.string(), z.array(z.string())])).optional(),
+  /** Where results go; default SCALETEST_OUTPUT_DIR or `scaletest-results/`, relative to the Vitest root. */
+  outputDir: z.string().min(1).optional(),
+  /** Pushgateway base URL; default SCALETEST_PUSHGATEWAY_URL. */
+  pushgatewayUrl: z.url().optional(),
+  pushgatewayJob: z.string().min(1).default('scaletest'),
+  /** `instance` grouping label of the push; default SCALETEST_INSTANCE, else host name (plus shard). */
+  instance: z.string().min(1).optional(),
+  /** HOST:PORT of the live /metrics endpoint; default SCALETEST_PROMETHEUS_ADDRESS. */
+  prometheusAddress: z.string().min(1).optional(),
+  /** How long the endpoint stays up after the last test; default SCALETEST_PROMETHEUS_WAIT or 15 s. */
+  prometheusWaitMs: z.number().int().min(0).optional(),
+  /** 'auto': progress only when a `*.scale.test.*` file runs. */
+  progress: z.enum(['auto', 'always', 'never']).default('auto'),
+  /** Interval of plain progress lines when stderr is not a TTY (CI logs). */
+  progressIntervalMs: z.number().int().min(100).default(10_000),
+  /** Labels with more distinct values than this are folded in the console summary (e.g. username). */
+  summaryMaxLabelValues: z.number().int().min(1).default(10),
+  /** The same for metrics.prom, the push and /metrics. */
+  prometheusMaxLabelValues: z.number().int().min(1).default(1000),
+})
+
+export type ScaletestReporterOptions = z.input<typeof reporterOptionsSchema>
+
+export interface ResolvedReporterOptions extends z.infer<typeof reporterOptionsSchema> {
+  parsedThresholds: Threshold[]
+  outputDir: string
+  prometheusWaitMs: number
+}
+
+export class ReporterConfigError extends Error {
+  readonly code = 'SCALETEST_REPORTER_CONFIG'
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options)
+    this.name = 'ReporterConfigError'
+  }
+}
+
+/** Validate options and fill defaults from the environment. Throws before the run starts. */
+export function resolveReporterOptions(
+  options: ScaletestReporterOptions = {},
+  env: NodeJS.ProcessEnv = process.env,
+): ResolvedReporterOptions {
+  const parsed = reporterOptionsSchema.safeParse(options)
+  if (!parsed.success) {
+    throw new ReporterConfigError(`ScaletestReporter options: ${z.prettifyError(parsed.error)}`)
+  }
+  const o = parsed.data
+  const pushgatewayUrl = o.pushgatewayUrl ?? nonEmpty(env.SCALETEST_PUSHGATEWAY_URL)
+  if (pushgatewayUrl !== undefined && !URL.canParse(pushgatewayUrl)) {
+    throw new ReporterConfigError(`SCALETEST_PUSHGATEWAY_URL=${JSON.stringify(pushgatewayUrl)} is not a URL`)
+  }
+  const waitEnv = nonEmpty(env.SCALETEST_PROMETHEUS_WAIT)
+  return {
+    ...o,
+    parsedThresholds: parseThresholds(o.thresholds),
+    outputDir: o.outputDir ?? nonEmpty(env.SCALETEST_OUTPUT_DIR) ?? 'scaletest-results',
+    pushgatewayUrl,
+    instance: o.instance ?? nonEmpty(env.SCALETEST_INSTANCE),
+    prometheusAddress: o.prometheusAddress ?? nonEmpty(env.SCALETEST_PROMETHEUS_ADDRESS),
+    prometheusWaitMs:
+      o.prometheusWaitMs ??
+      (waitEnv === undefined ? 15_000 : parseDurationMs('SCALETEST_PROMETHEUS_WAIT', waitEnv)),
+  }
+}
+
+const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m)?$/
+
+/** Go-style duration (`15s`, `500ms`, `1m`) or bare seconds (`15`). */
+export function parseDurationMs(name: string, text: string): number {
+  const match = DURATION.exec(text.trim())
+  if (!match)
+    throw new ReporterConfigError(
+      `${name}=${JSON.stringify(text)} is not a duration; write e.g. 15s, 500ms or 1m`,
+    )
+  const n = Number(match[1])
+  const unit = match[2] ?? 's'
+  return Math.round(unit === 'ms' ? n : unit === 's' ? n * 1000 : n * 60_000)
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value.trim()
+}

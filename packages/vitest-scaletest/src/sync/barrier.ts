@@ -1,0 +1,191 @@
+// A count-down barrier for runners: every party calls done() (or arriveAndWait()) and wait() resolves
+// once `size` parties arrived. Unlike a bare WaitGroup, a party that fails (fail()), a cancel, a
+// barrier timeout or the owner's AbortSignal releases every waiter with an error instead of hanging.
+
+import { BarrierError } from '../errors.ts'
+
+export interface BarrierOptions {
+  /** Shown in errors, e.g. 'websocket dialed'. */
+  name?: string
+  /**
+   * Fails the whole barrier (every waiter rejects) if it has not opened this many ms after the first
+   * wait() call. 0 or undefined = no barrier timeout.
+   */
+  timeoutMs?: number
+  /** Aborting it cancels the barrier for every party. */
+  signal?: AbortSignal
+}
+
+export interface BarrierWaitOptions {
+  /** Gives up this one wait after timeoutMs; the barrier itself stays usable for the others. */
+  timeoutMs?: number
+  /** Aborting it rejects this one wait. */
+  signal?: AbortSignal
+}
+
+export type BarrierState = 'waiting' | 'open' | 'failed'
+
+export class Barrier {
+  readonly size: number
+  readonly name: string
+  #arrived = 0
+  #error: BarrierError | undefined
+  #opened = false
+  readonly #waiters = new Set<{ resolve: () => void; reject: (err: Error) => void }>()
+  readonly #timeoutMs: number
+  #timer: NodeJS.Timeout | undefined
+  readonly #signal: AbortSignal | undefined
+  readonly #onAbort = () => this.cancel(this.#signal?.reason)
+
+  constructor(size: number, options: BarrierOptions = {}) {
+    if (!Number.isInteger(size) || size < 0) {
+      throw new BarrierError(
+        'SCALETEST_BARRIER_OVERFLOW',
+        `Barrier size must be an integer >= 0, got ${size}`,
+      )
+    }
+    this.size = size
+    this.name = options.name ?? 'barrier'
+    this.#timeoutMs = options.timeoutMs ?? 0
+    this.#signal = options.signal
+    if (size === 0) this.#opened = true
+    if (this.#signal?.aborted) this.#onAbort()
+    else this.#signal?.addEventListener('abort', this.#onAbort, { once: true })
+  }
+
+  get arrived(): number {
+    return this.#arrived
+  }
+
+  get remaining(): number {
+    return this.size - this.#arrived
+  }
+
+  get state(): BarrierState {
+    if (this.#error) return 'failed'
+    return this.#opened ? 'open' : 'waiting'
+  }
+
+  /** The error that failed the barrier, if any. */
+  get error(): BarrierError | undefined {
+    return this.#error
+  }
+
+  /** Marks one party as arrived. Arriving more than `size` times is a bug and throws. */
+  done(): void {
+    if (this.#error) return
+    if (this.#arrived >= this.size) {
+      throw new BarrierError(
+        'SCALETEST_BARRIER_OVERFLOW',
+        `${this.name}: done() called ${this.#arrived + 1} times for a barrier of size ${this.size}`,
+      )
+    }
+    this.#arrived++
+    if (this.#arrived === this.size) this.#open()
+  }
+
+  /** Resolves once all parties arrived; rejects with a BarrierError if the barrier fails first. */
+  wait(options: BarrierWaitOptions = {}): Promise<void> {
+    if (this.#error) return Promise.reject(this.#error)
+    if (this.#opened) return Promise.resolve()
+    if (options.signal?.aborted) return Promise.reject(this.#abortError(options.signal.reason))
+    this.#startTimer()
+    return new Promise<void>((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined
+      const settle = () => {
+        this.#waiters.delete(waiter)
+        if (timer) clearTimeout(timer)
+        options.signal?.removeEventListener('abort', onAbort)
+      }
+      const waiter = {
+        resolve: () => {
+          settle()
+          resolve()
+        },
+        reject: (err: Error) => {
+          settle()
+          reject(err)
+        },
+      }
+      const onAbort = () => waiter.reject(this.#abortError(options.signal?.reason))
+      this.#waiters.add(waiter)
+      options.signal?.addEventListener('abort', onAbort, { once: true })
+      if (options.timeoutMs && options.timeoutMs > 0) {
+        timer = setTimeout(
+          () =>
+            waiter.reject(
+              new BarrierError(
+                'SCALETEST_BARRIER_TIMEOUT',
+                `${this.name}: gave up waiting after ${options.timeoutMs}ms with ${this.#arrived}/${this.size} arrived`,
+              ),
+            ),
+          options.timeoutMs,
+        )
+      }
+    })
+  }
+
+  /** done() then wait(). */
+  arriveAndWait(options?: BarrierWaitOptions): Promise<void> {
+    this.done()
+    return this.wait(options)
+  }
+
+  /** A party failed: every current and future wait() rejects with an error carrying `cause`. */
+  fail(cause?: unknown): void {
+    const detail =
+      cause instanceof Error ? cause.message : cause === undefined ? 'a party failed' : String(cause)
+    this.#reject(
+      new BarrierError(
+        'SCALETEST_BARRIER_FAILED',
+        `${this.name}: failed with ${this.#arrived}/${this.size} arrived: ${detail}`,
+        { cause },
+      ),
+    )
+  }
+
+  /** Cancels the barrier: every current and future wait() rejects. */
+  cancel(reason?: unknown): void {
+    this.#reject(this.#abortError(reason))
+  }
+
+  #abortError(reason: unknown): BarrierError {
+    const detail =
+      reason instanceof Error ? reason.message : reason === undefined ? 'cancelled' : String(reason)
+    return new BarrierError(
+      'SCALETEST_BARRIER_ABORTED',
+      `${this.name}: cancelled with ${this.#arrived}/${this.size} arrived: ${detail}`,
+      { cause: reason },
+    )
+  }
+
+  #startTimer(): void {
+    if (this.#timer || this.#timeoutMs <= 0) return
+    this.#timer = setTimeout(() => {
+      this.#reject(
+        new BarrierError(
+          'SCALETEST_BARRIER_TIMEOUT',
+          `${this.name}: timed out after ${this.#timeoutMs}ms with ${this.#arrived}/${this.size} arrived`,
+        ),
+      )
+    }, this.#timeoutMs)
+  }
+
+  #open(): void {
+    this.#opened = true
+    this.#dispose()
+    for (const waiter of [...this.#waiters]) waiter.resolve()
+  }
+
+  #reject(error: BarrierError): void {
+    if (this.#error || this.#opened) return
+    this.#error = error
+    this.#dispose()
+    for (const waiter of [...this.#waiters]) waiter.reject(error)
+  }
+
+  #dispose(): void {
+    if (this.#timer) clearTimeout(this.#timer)
+    this.#signal?.removeEventListener('abort', this.#onAbort)
+  }
+}

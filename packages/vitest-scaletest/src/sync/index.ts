@@ -1,0 +1,2 @@
+export * from './barrier.ts'
+export * from './wait-buffer.ts'

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto'
 import { expect, test } from 'vitest'
 
 import { listRunContainers } from '@scaletest/mocks/containers'
+import { startMocks } from '../src/mocks/start-mocks.ts'
 import { testWithDocker } from './support/docker-gate.ts'
 import { MOCKS_RUN_CONFIG, runVitest } from './support/run-vitest.ts'
 
@@ -38,11 +39,25 @@ testWithDocker('SCALETEST_MOCKS=container, and nothing is left after the run', 1
 
 testWithDocker(
   'unset SCALETEST_MOCKS picks containers when Docker answers, and says why',
-  120_000,
+  60_000,
   async () => {
-    const output = await passes({ SCALETEST_MOCKS: '' })
-    expect(output).toMatch(
-      /\[scaletest\] mocks: container \(Docker engine \S+ at \S+ answers and scaletest\/mocks:local is built\); starting llm, smtp, coderd/,
-    )
+    const runId = `default-${randomUUID()}`
+    const lines: string[] = []
+    const mocks = await startMocks({
+      env: { SCALETEST_MOCKS_START: 'llm', SCALETEST_RUN_ID: runId },
+      log: (line) => lines.push(line),
+    })
+    try {
+      expect(lines).toHaveLength(1)
+      expect(lines[0]).toMatch(
+        /^\[scaletest\] mocks: container \(Docker engine \S+ at \S+ answers and scaletest\/mocks:local is built\); starting llm$/,
+      )
+      expect(mocks.endpoints.provider).toBe('container')
+      expect((await fetch(`${mocks.endpoints.llmUrl}/healthz`)).status).toBe(200)
+      expect(await listRunContainers(runId)).toHaveLength(1)
+    } finally {
+      await mocks.close()
+    }
+    expect(await listRunContainers(runId)).toEqual([])
   },
 )

@@ -66,12 +66,14 @@ export function releaseBuffer(buffer: Uint8Array): void {
 interface StreamTemplate {
   key: string
   bytes: Buffer
+  /** The answer id the template was rendered with. */
+  id: Buffer
   /** Byte offsets where this template's answer id sits, to be overwritten by each answer's own id. */
   idOffsets: number[]
 }
 
 const templates = new WeakMap<string[], StreamTemplate>()
-const filledFrom = new WeakMap<Buffer, StreamTemplate>()
+const filledWith = new WeakMap<Buffer, { template: StreamTemplate; id: Buffer }>()
 
 /**
  * Builds a streamed answer by copying a cached rendering of the same tokens and overwriting the
@@ -95,18 +97,24 @@ export function fromTemplate(
     const idOffsets: number[] = []
     for (let at = bytes.indexOf(needle); at !== -1; at = bytes.indexOf(needle, at + needle.length))
       idOffsets.push(at + skip)
-    template = { key, bytes, idOffsets }
+    template = { key, bytes, id: Buffer.from(ctx.id, 'latin1'), idOffsets }
     templates.set(tokens, template)
   }
   const tailBytes = Buffer.byteLength(tail)
   const out = acquireBuffer(template.bytes.length + tailBytes)
-  // A reused buffer that last held this template differs from it only in ids and tail.
-  if (filledFrom.get(out) !== template) {
+  // A reused buffer that last held this template differs from this answer only in the id bytes
+  // that changed (ids are sequential: usually the last one or two) and in the tail.
+  let previous = filledWith.get(out)
+  if (previous?.template !== template) {
     template.bytes.copy(out, 0)
-    filledFrom.set(out, template)
+    previous = { template, id: template.id }
   }
   const id = Buffer.from(ctx.id, 'latin1')
-  for (const offset of template.idOffsets) out.set(id, offset)
+  for (let k = 0; k < id.length; k++) {
+    const byte = id[k]!
+    if (byte !== previous.id[k]) for (const offset of template.idOffsets) out[offset + k] = byte
+  }
+  filledWith.set(out, { template, id })
   out.write(tail, template.bytes.length)
   return out
 }

@@ -72,6 +72,15 @@ describe('parseMessage', () => {
     expect(parse(plain).templateId).toBe(TEMPLATE_DELETED)
   })
 
+  it('tells a quoted-printable =3D from a template id that starts with 3d', () => {
+    const id = '3d3d3d3d-0000-4000-8000-3d3d3d3d3d3d'
+    const link = `https://c.example/settings/notifications?disabled=${id}`
+    expect(parse(`Content-Type: text/html\r\n\r\n<a href="${link}">x</a>\r\n`).templateId).toBe(id)
+    const qp = `Content-Type: text/html\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n${encodeQuotedPrintable(`<a href="${link}">x</a>`)}\r\n`
+    expect(qp).toContain(`disabled=3D${id.slice(0, 10)}`)
+    expect(parse(qp).templateId).toBe(id)
+  })
+
   it('ignores a link that only appears in an attachment', () => {
     const raw = [
       'Content-Type: multipart/mixed; boundary=b',

@@ -24,10 +24,10 @@ const MAX_DEPTH = 4
 
 /**
  * A lean parser for exactly what the API serves: a handful of headers and the template id.
- * Only the header block becomes a string. The link is first looked for with native byte
- * searches for its words, unwrapping quoted-printable soft breaks in a small window around each
- * hit; only a message where that fails (no link, base64 parts, escaped characters) is walked
- * part by part on a latin1 copy. Malformed input never throws; missing fields stay empty.
+ * Only the header block becomes a string. In a text or multipart/alternative message the link
+ * is first looked for with native byte searches for its words, unwrapping quoted-printable soft
+ * breaks in a small window around each hit; a message where that fails (no link, base64 parts,
+ * escaped characters, attachments) is walked part by part on a latin1 copy. Malformed input never throws; missing fields stay empty.
  */
 export function parseMessage(raw: Buffer): ParsedMessage {
   const { headerEnd, bodyStart } = findBodyInBytes(raw)
@@ -36,8 +36,12 @@ export function parseMessage(raw: Buffer): ParsedMessage {
   const headers = readHeaders(headerBytes.toString(isAscii(headerBytes) ? 'latin1' : 'utf8'))
   const dateHeader = headers.get('date')
   const dateMs = dateHeader ? Date.parse(dateHeader) : Number.NaN
+  // Every part of a multipart/alternative is a rendering of the text, so a hit anywhere counts;
+  // other multiparts may carry attachments and are walked part by part.
+  const contentType = headers.get('content-type')?.toLowerCase() ?? 'text/plain'
+  const wholeBodyIsText = contentType.startsWith('text/') || contentType.startsWith('multipart/alternative')
   const templateId =
-    findLinkNearAnchors(raw, bodyStart) ??
+    (wholeBodyIsText ? findLinkNearAnchors(raw, bodyStart) : undefined) ??
     findTemplateId(raw.toString('latin1'), bodyStart, raw.length, headers, 0)
   return {
     subject: decodeMimeWords(headers.get('subject') ?? ''),

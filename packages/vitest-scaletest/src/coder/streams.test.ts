@@ -40,7 +40,7 @@ const scenarios: Record<string, (socket: WebSocket) => void> = {
   },
   silent() {},
   late(socket) {
-    setTimeout(() => socket.send(JSON.stringify(sampleInboxFrame(TEMPLATE_DELETED_NOTIFICATION_ID, 7))), 150)
+    setTimeout(() => socket.send(JSON.stringify(sampleInboxFrame(TEMPLATE_DELETED_NOTIFICATION_ID, 7))), 500)
   },
 }
 

@@ -105,10 +105,13 @@ describe('files and template versions (simulator)', () => {
 
   it('cancels a pending import and reports it through the wait', async () => {
     const { hash } = await session.owner.uploadFile(createTar([]))
+    // Tags no daemon carries keep the job pending, so the cancel cannot race the provisioner.
     const version = await session.owner.createTemplateVersion(session.org.id, {
       file_id: hash,
       provisioner: 'echo',
+      tags: { region: 'nowhere' },
     })
+    expect(version.job.status).toBe('pending')
     await session.owner.cancelTemplateVersion(version.id)
     const canceled = await session.owner.waitForTemplateVersionJob(version.id, {
       ...fast,

@@ -72,9 +72,11 @@ describe('workspaces and builds (simulator)', () => {
     expect((await alice.client.workspace(ws.id, { includeDeleted: true })).id).toBe(ws.id)
   })
 
-  it('refuses a build while one is active (409); cancels it; 403 for a template admin on another user’s build, 404 for a member', async () => {
+  it('refuses a build while one is active (409); cancels it; 403 for a template admin on another user’s build, 404 for a member', {
+    timeout: 20_000,
+  }, async () => {
     // Its own deployment with slower jobs, so the build is still active when the cancels arrive.
-    const slow = await startSimulatorSession({ jobDurationMs: 1_200 })
+    const slow = await startSimulatorSession({ jobDurationMs: 2_000 })
     try {
       const slowTemplate = await createEchoTemplate(slow.owner, slow.org.id, 'slow-template')
       const { client: carol } = await createUserClient(slow, [], 'carol')

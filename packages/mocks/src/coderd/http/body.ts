@@ -23,7 +23,8 @@ export async function readJson<S extends z.ZodType>(req: IncomingMessage, schema
   const raw = await readBody(req)
   let value: unknown
   try {
-    value = raw.length === 0 ? {} : JSON.parse(raw.toString('utf8'))
+    // An empty body is a decode error in Coder too ("EOF"), even where every field is optional.
+    value = JSON.parse(raw.toString('utf8'))
   } catch (error) {
     throw badRequest('Request body must be valid JSON.', [
       { field: '(body)', detail: (error as Error).message },

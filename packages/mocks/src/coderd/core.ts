@@ -1,0 +1,198 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { Duplex } from 'node:stream'
+
+import { adminRoutes } from './admin-routes.ts'
+import { authenticate, hashPassword } from './auth.ts'
+import { Autobuild } from './autobuild.ts'
+import { fileRoutes } from './handlers/files.ts'
+import { notificationRoutes } from './handlers/notifications.ts'
+import { organizationRoutes } from './handlers/organizations.ts'
+import { templateVersionRoutes } from './handlers/template-versions.ts'
+import { templateRoutes } from './handlers/templates.ts'
+import { newUser, userRoutes } from './handlers/users.ts'
+import { workspaceRoutes } from './handlers/workspaces.ts'
+import { ApiError } from './http/api-error.ts'
+import { ResponseCollector, toNodeRequest } from './http/fetch-adapter.ts'
+import { sendJson } from './http/respond.ts'
+import { Router } from './http/router.ts'
+import { WORKSPACE_DELETED } from './notifications/catalogue.ts'
+import { FaultPlan, type NotificationFaults } from './notifications/faults.ts'
+import { InboxHub } from './notifications/inbox-hub.ts'
+import { Notifier, type NotifierStats } from './notifications/notifier.ts'
+import { SmtpDispatcher } from './notifications/smtp-dispatcher.ts'
+import type { ResolvedCoderdSimulatorOptions } from './options.ts'
+import { Provisioner } from './provisioner.ts'
+import type { JobRecord } from './records.ts'
+import { type Ctx, type Sim, Topics } from './sim.ts'
+import { SimState } from './state.ts'
+import { Streams } from './streams.ts'
+
+/** The simulator without a listener: what the node:http server and the msw handlers both drive. */
+export interface CoderdCore {
+  state: SimState
+  /** Answers one request (node:http shape). */
+  handle(req: IncomingMessage, res: ServerResponse): Promise<void>
+  /** Answers one request given as a fetch Request (msw, in-process callers). */
+  fetch(request: Request): Promise<Response>
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void>
+  /** Base URL for emails and notification links, when no `accessUrl` was given. */
+  setBaseUrl(url: string): void
+  setFaults(faults: NotificationFaults): void
+  notificationStats(): NotifierStats
+  tickAutobuild(at?: number): number
+  close(): void
+}
+
+/** Builds the in-memory deployment, its provisioner, notifier and routes. Options must be resolved. */
+export function createCoderdCore(options: ResolvedCoderdSimulatorOptions): CoderdCore {
+  const state = new SimState()
+  let baseUrl = options.accessUrl ?? ''
+  const workspaceTopics = new Topics()
+  const jobTopics = new Topics()
+  const faults = new FaultPlan()
+  if (options.faults) faults.set(options.faults)
+  const hub = new InboxHub()
+  const smtp = options.emailSmarthost
+    ? new SmtpDispatcher({
+        smarthost: options.emailSmarthost,
+        hello: options.emailHello,
+        maxConnections: options.smtpMaxConnections,
+      })
+    : undefined
+  const notifier = new Notifier(state, hub, smtp, faults, {
+    dispatchDelayMs: options.dispatchDelayMs,
+    retryIntervalMs: options.retryIntervalMs,
+    maxSendAttempts: options.maxSendAttempts,
+    emailFrom: options.emailFrom,
+    baseUrl: () => baseUrl,
+  })
+  const daemons =
+    typeof options.provisionerDaemons === 'number'
+      ? Array.from({ length: options.provisionerDaemons }, () => ({}))
+      : options.provisionerDaemons
+  const onJobChange = (job: JobRecord) => {
+    const build = job.workspaceBuildId ? state.builds.get(job.workspaceBuildId) : undefined
+    if (build) {
+      build.updatedAt = job.updatedAt
+      const workspace = state.workspaces.get(build.workspaceId)!
+      workspace.updatedAt = job.updatedAt
+      if (build.transition === 'delete' && job.status === 'succeeded') {
+        workspace.deleted = true
+        const owner = state.users.get(workspace.ownerId)
+        if (owner && build.initiatorId !== owner.id)
+          notifier.enqueue({
+            templateId: WORKSPACE_DELETED,
+            recipients: [owner],
+            labels: {
+              name: workspace.name,
+              reason: 'initiated by user',
+              initiator: state.users.get(build.initiatorId)?.username ?? '',
+            },
+            targets: [workspace.id, workspace.ownerId, workspace.templateId, workspace.organizationId],
+          })
+      }
+      workspaceTopics.emit(workspace.id)
+    }
+    const version = job.templateVersionId ? state.templateVersions.get(job.templateVersionId) : undefined
+    if (version) version.updatedAt = job.updatedAt
+    jobTopics.emit(job.id)
+  }
+  const provisioner = new Provisioner(
+    {
+      daemons,
+      acquireDelayMs: options.acquireDelayMs,
+      jobDurationMs: options.jobDurationMs,
+      importJobDurationMs: options.importJobDurationMs ?? options.jobDurationMs,
+      cancelDurationMs: options.cancelDurationMs,
+    },
+    onJobChange,
+  )
+  const sim: Sim = {
+    state,
+    provisioner,
+    notifier,
+    hub,
+    faults,
+    timing: { heartbeatMs: options.heartbeatMs },
+    workspaceTopics,
+    jobTopics,
+    baseUrl: () => baseUrl,
+    enqueueJob: (job) => {
+      provisioner.enqueue(job)
+      jobTopics.emit(job.id)
+    },
+  }
+  if (options.firstUser)
+    newUser(sim, {
+      username: options.firstUser.username,
+      email: options.firstUser.email,
+      name: options.firstUser.name ?? '',
+      passwordHash: hashPassword(options.firstUser.password),
+      siteRoles: ['owner'],
+    })
+
+  const streams = new Streams(sim)
+  const autobuild = new Autobuild(sim, options.autobuildPollIntervalMs)
+  const router = new Router<Ctx>()
+  for (const route of [
+    ...adminRoutes(streams, autobuild),
+    ...organizationRoutes(),
+    ...userRoutes(options.notifyUserEvents),
+    ...fileRoutes(),
+    ...templateVersionRoutes(),
+    ...templateRoutes(),
+    ...workspaceRoutes(),
+    streams.watchRoute(),
+    ...notificationRoutes(),
+  ])
+    router.add(route)
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    try {
+      const url = new URL(req.url ?? '/', 'http://coderd.invalid')
+      const found = router.match(req.method ?? 'GET', url.pathname)
+      if (found === undefined)
+        throw new ApiError(404, 'Route not found.', { detail: `${req.method} ${url.pathname}` })
+      if (found === 'method-not-allowed')
+        throw new ApiError(405, 'Method not allowed.', { detail: `${req.method} ${url.pathname}` })
+      const user = found.route.public ? undefined : authenticate(state, req, url)
+      await found.route.handler({ req, res, url, params: found.params, sim, user: user! })
+    } catch (error) {
+      if (res.headersSent) {
+        res.destroy()
+        return
+      }
+      const apiError =
+        error instanceof ApiError
+          ? error
+          : new ApiError(500, 'An internal error occurred.', { detail: (error as Error).message })
+      sendJson(res, apiError.status, apiError.toJSON())
+    }
+  }
+
+
+  return {
+    state,
+    handle,
+    fetch(request) {
+      const res = new ResponseCollector()
+      void handle(toNodeRequest(request), res as unknown as ServerResponse)
+      return res.response
+    },
+    handleUpgrade: (req, socket, head) => streams.handleUpgrade(req, socket, head),
+    setBaseUrl(url) {
+      if (!options.accessUrl) baseUrl = url
+    },
+    setFaults: (next) => faults.set(next),
+    notificationStats: () => ({ ...notifier.stats }),
+    tickAutobuild: (at) => autobuild.tick(at ?? Date.now()),
+    close() {
+      autobuild.close()
+      provisioner.close()
+      notifier.close()
+      hub.closeAll()
+      streams.close()
+      smtp?.close()
+    },
+  }
+}

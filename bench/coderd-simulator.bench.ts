@@ -6,6 +6,9 @@
 //  2. fan-out: a template delete notifies 1,000 template admins; latency from sending the DELETE
 //     to each admin's frame arriving, p50/p99/max over several deletes. The baseline answers a
 //     POST by writing a same-sized frame to its 1,000 "admin" sockets.
+//  3. routing: GET /api/v2/users/me and GET /api/v2/workspaces?q=… throughput on the direct
+//     node:http router against the same core served through its msw handlers (serveHandlers),
+//     the choice DESIGN.md leaves to a benchmark.
 //
 //   npx node bench/coderd-simulator.bench.ts     (also run by `npm run bench`)
 //   env: BENCH_USERS (10000), BENCH_SOCKETS (5000), BENCH_ADMINS (1000), BENCH_ROUNDS (5)
@@ -14,10 +17,10 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { performance } from 'node:perf_hooks'
 
-import { Agent, fetch } from 'undici'
+import { Agent, fetch, Pool } from 'undici'
 import { WebSocket, WebSocketServer } from 'ws'
 
-import { startCoderdSimulator, TEMPLATE_DELETED } from '@scaletest/mocks'
+import { createCoderdCore, createCoderdHandlers, serveHandlers, TEMPLATE_DELETED } from '@scaletest/mocks'
 
 const USERS = Number(process.env.BENCH_USERS ?? 10_000)
 const SOCKETS = Number(process.env.BENCH_SOCKETS ?? 5_000)
@@ -30,7 +33,7 @@ interface Memory {
   heapUsed: number
 }
 
-type ChildMessage = { url: string } | { memory: Memory }
+type ChildMessage = { url: string; mswUrl?: string } | { memory: Memory }
 
 function snapshotMemory(): Memory {
   const gc = (globalThis as { gc?: () => void }).gc
@@ -41,17 +44,31 @@ function snapshotMemory(): Memory {
 }
 
 async function runSimChild(): Promise<void> {
-  const sim = await startCoderdSimulator({
+  const core = createCoderdCore({
     firstUser: OWNER,
     dispatchDelayMs: 0,
     notifyUserEvents: false,
     jobDurationMs: 0,
   })
+  const direct = createServer((req, res) => void core.handle(req, res))
+  direct.on('upgrade', (req, socket, head) => void core.handleUpgrade(req, socket, head))
+  let mswUrl = ''
+  const viaMsw = createServer(serveHandlers(createCoderdHandlers(core), () => mswUrl))
+  const port = async (server: ReturnType<typeof createServer>) => {
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    return (server.address() as AddressInfo).port
+  }
+  const url = `http://127.0.0.1:${await port(direct)}`
+  mswUrl = `http://127.0.0.1:${await port(viaMsw)}`
+  core.setBaseUrl(url)
   process.on('message', (m) => {
     if (m === 'memory') process.send!({ memory: snapshotMemory() })
-    if (m === 'exit') void sim.close().then(() => process.exit(0))
+    if (m === 'exit') {
+      core.close()
+      process.exit(0)
+    }
   })
-  process.send!({ url: sim.url })
+  process.send!({ url, mswUrl })
 }
 
 async function runBareChild(): Promise<void> {
@@ -99,17 +116,20 @@ async function runBareChild(): Promise<void> {
 class Child {
   readonly process: ChildProcess
   readonly url: Promise<string>
+  readonly mswUrl: Promise<string | undefined>
 
   constructor(mode: string) {
     this.process = fork(import.meta.filename, [mode], {
       execArgv: ['--expose-gc'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     })
-    this.url = new Promise((resolve) =>
+    const started = new Promise<{ url: string; mswUrl?: string }>((resolve) =>
       this.process.on('message', (m: ChildMessage) => {
-        if ('url' in m) resolve(m.url)
+        if ('url' in m) resolve(m)
       }),
     )
+    this.url = started.then((m) => m.url)
+    this.mswUrl = started.then((m) => m.mswUrl)
   }
 
   memory(): Promise<Memory> {
@@ -193,16 +213,49 @@ function quantile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!
 }
 
-interface Result {
-  rssPerSocket: number
-  heapPerSocket: number
-  p50: number
-  p99: number
-  max: number
-  extra: string
+/** Requests per second for two GETs, direct router vs the same core behind msw, interleaved. */
+async function benchRouting(url: string, mswUrl: string, token: string): Promise<string> {
+  const paths = ['/api/v2/users/me', `/api/v2/workspaces?q=${encodeURIComponent('owner:"me"')}`]
+  const N = 4_000
+  const rates: Record<string, number[]> = { direct: [], msw: [] }
+  for (let round = 0; round < 3; round++)
+    for (const [kind, base] of [
+      ['direct', url],
+      ['msw', mswUrl],
+    ] as const) {
+      const pool = new Pool(base, { connections: 16, pipelining: 1 })
+      const start = performance.now()
+      await inBatches(N, 32, async (i) => {
+        const { statusCode, body } = await pool.request({
+          path: paths[i % 2]!,
+          method: 'GET',
+          headers: { 'coder-session-token': token },
+        })
+        await body.text()
+        if (statusCode !== 200) throw new Error(`${kind} ${paths[i % 2]} → ${statusCode}`)
+      })
+      if (round > 0) rates[kind]!.push(N / ((performance.now() - start) / 1000)) // round 0 warms up
+      await pool.close()
+    }
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length
+  const direct = mean(rates.direct!)
+  const msw = mean(rates.msw!)
+  return `routing: direct node:http ${direct.toFixed(0)} req/s, same core via msw handlers ${msw.toFixed(0)} req/s (direct/msw ${(direct / msw).toFixed(2)}x)`
 }
 
-async function benchSimulator(): Promise<Result> {
+interface Side {
+  name: string
+  child: Child
+  url: string
+  before: Memory
+  after: Memory
+  latencies: number[]
+  /** Starts one fan-out round; resolves with the send time and how to read its receipts. */
+  trigger(round: number): Promise<{ sentAt: number; received: () => number[] }>
+}
+
+/** Creates the users, tokens and templates on the simulator; opens the sockets. */
+async function setUpSimulator(): Promise<{ side: Side; token: string; mswUrl: string; setupMs: number }> {
   const child = new Child('sim-child')
   const url = await child.url
   const { session_token: owner } = await call(url, 'POST', '/api/v2/users/login', undefined, {
@@ -242,110 +295,113 @@ async function benchSimulator(): Promise<Result> {
       template_version_id: version.id,
     })
   })
-
   const before = await child.memory()
   const receipts = new Map<string, number[]>()
   const wsUrl = `${url.replace('http', 'ws')}/api/v2/notifications/inbox/watch`
-  const sockets = await inBatches(SOCKETS, 100, (i) =>
+  await inBatches(SOCKETS, 100, (i) =>
     openSocket(wsUrl, tokens[i], (at, data) => {
-      const targets = (JSON.parse(data) as { notification: { targets: string[] } }).notification.targets
-      const list = receipts.get(targets[0]!) ?? []
+      const target = (JSON.parse(data) as { notification: { targets: string[] } }).notification.targets[0]!
+      const list = receipts.get(target) ?? []
       list.push(at)
-      receipts.set(targets[0]!, list)
+      receipts.set(target, list)
     }),
   )
   const after = await child.memory()
-
-  const latencies: number[] = []
-  for (const [round, template] of templates.entries()) {
-    const sentAt = performance.now()
-    await call(url, 'DELETE', `/api/v2/templates/${template.id}`, owner)
-    const deadline = Date.now() + 30_000
-    while ((receipts.get(template.id)?.length ?? 0) < ADMINS && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 2))
-    const got = receipts.get(template.id) ?? []
-    if (got.length !== ADMINS) throw new Error(`simulator delivered ${got.length}/${ADMINS} frames`)
-    if (round > 0) for (const at of got) latencies.push(at - sentAt) // round 0 warms up
+  const side: Side = {
+    name: 'coderd simulator',
+    child,
+    url,
+    before,
+    after,
+    latencies: [],
+    async trigger(round) {
+      const id = templates[round].id as string
+      const sentAt = performance.now()
+      await call(url, 'DELETE', `/api/v2/templates/${id}`, owner)
+      return { sentAt, received: () => receipts.get(id) ?? [] }
+    },
   }
-  for (const socket of sockets) socket.terminate()
-  await child.stop()
-  latencies.sort((a, b) => a - b)
-  return {
-    rssPerSocket: (after.rss - before.rss) / SOCKETS,
-    heapPerSocket: (after.heapUsed - before.heapUsed) / SOCKETS,
-    p50: quantile(latencies, 0.5),
-    p99: quantile(latencies, 0.99),
-    max: latencies.at(-1)!,
-    extra: `setup: ${USERS} users (${ADMINS} template admins) + ${SOCKETS} tokens in ${(setupMs / 1000).toFixed(1)} s; simulator RSS with sockets ${(after.rss / 2 ** 20).toFixed(0)} MiB`,
-  }
+  return { side, token: tokens[ADMINS]!, mswUrl: (await child.mswUrl)!, setupMs }
 }
 
-async function benchBaseline(): Promise<Result> {
+async function setUpBaseline(): Promise<Side> {
   const child = new Child('bare-child')
   const url = await child.url
   const before = await child.memory()
-  let round = 0
   const receipts: number[][] = Array.from({ length: ROUNDS + 1 }, () => [])
-  const sockets = await inBatches(SOCKETS, 100, (i) =>
+  let round = 0
+  await inBatches(SOCKETS, 100, (i) =>
     openSocket(`${url.replace('http', 'ws')}/watch${i < ADMINS ? '?admin=1' : ''}`, undefined, (at, data) => {
       JSON.parse(data)
       receipts[round]!.push(at)
     }),
   )
   const after = await child.memory()
-  const latencies: number[] = []
-  for (round = 0; round <= ROUNDS; round++) {
-    const sentAt = performance.now()
-    await call(url, 'POST', '/fanout', undefined, {})
-    while (receipts[round]!.length < ADMINS) await new Promise((r) => setTimeout(r, 2))
-    if (round > 0) for (const at of receipts[round]!) latencies.push(at - sentAt) // round 0 warms up
-  }
-  for (const socket of sockets) socket.terminate()
-  await child.stop()
-  latencies.sort((a, b) => a - b)
   return {
-    rssPerSocket: (after.rss - before.rss) / SOCKETS,
-    heapPerSocket: (after.heapUsed - before.heapUsed) / SOCKETS,
-    p50: quantile(latencies, 0.5),
-    p99: quantile(latencies, 0.99),
-    max: latencies.at(-1)!,
-    extra: '',
+    name: 'bare ws server',
+    child,
+    url,
+    before,
+    after,
+    latencies: [],
+    async trigger(r) {
+      round = r
+      const sentAt = performance.now()
+      await call(url, 'POST', '/fanout', undefined, {})
+      return { sentAt, received: () => receipts[r]! }
+    },
   }
+}
+
+async function fanOutRound(side: Side, round: number): Promise<void> {
+  const { sentAt, received } = await side.trigger(round)
+  const deadline = Date.now() + 30_000
+  while (received().length < ADMINS && Date.now() < deadline) await new Promise((r) => setTimeout(r, 2))
+  if (received().length !== ADMINS)
+    throw new Error(`${side.name} delivered ${received().length}/${ADMINS} frames`)
+  if (round > 0) for (const at of received()) side.latencies.push(at - sentAt) // round 0 warms up
 }
 
 async function main(): Promise<void> {
   console.log(
-    `coderd simulator: ${USERS} users, ${SOCKETS} inbox sockets, fan-out to ${ADMINS} template admins × ${ROUNDS} deletes (+1 warm-up)`,
+    `coderd simulator: ${USERS} users, ${SOCKETS} inbox sockets, fan-out to ${ADMINS} template admins × ${ROUNDS} deletes (+1 warm-up), interleaved with the baseline`,
   )
-  const baseline = await benchBaseline()
-  const sim = await benchSimulator()
-  const kib = (b: number) => `${(b / 1024).toFixed(1)} KiB`
+  const { side: sim, token, mswUrl, setupMs } = await setUpSimulator()
+  const baseline = await setUpBaseline()
+  for (let round = 0; round <= ROUNDS; round++) {
+    await fanOutRound(baseline, round)
+    await fanOutRound(sim, round)
+  }
+  const routing = await benchRouting(sim.url, mswUrl, token)
+  const stats = (side: Side) => {
+    const sorted = [...side.latencies].sort((a, b) => a - b)
+    return {
+      rss: (side.after.rss - side.before.rss) / SOCKETS,
+      heap: (side.after.heapUsed - side.before.heapUsed) / SOCKETS,
+      p50: quantile(sorted, 0.5),
+      p99: quantile(sorted, 0.99),
+      max: sorted.at(-1)!,
+    }
+  }
+  const [b, s] = [stats(baseline), stats(sim)]
+  const kib = (x: number) => `${(x / 1024).toFixed(1)} KiB`
   const ms = (x: number) => `${x.toFixed(1)} ms`
   const rows = [
     ['', 'RSS/socket', 'heap/socket', 'fan-out p50', 'p99', 'max'],
-    [
-      'bare ws server',
-      kib(baseline.rssPerSocket),
-      kib(baseline.heapPerSocket),
-      ms(baseline.p50),
-      ms(baseline.p99),
-      ms(baseline.max),
-    ],
-    [
-      'coderd simulator',
-      kib(sim.rssPerSocket),
-      kib(sim.heapPerSocket),
-      ms(sim.p50),
-      ms(sim.p99),
-      ms(sim.max),
-    ],
+    [baseline.name, kib(b.rss), kib(b.heap), ms(b.p50), ms(b.p99), ms(b.max)],
+    [sim.name, kib(s.rss), kib(s.heap), ms(s.p50), ms(s.p99), ms(s.max)],
   ]
   for (const row of rows) console.log(row.map((c, i) => (i === 0 ? c.padEnd(18) : c.padStart(12))).join(''))
-  console.log(sim.extra)
   console.log(
-    `ratio simulator/baseline: RSS per socket ${(sim.rssPerSocket / baseline.rssPerSocket).toFixed(2)}x, heap per socket ${(sim.heapPerSocket / baseline.heapPerSocket).toFixed(2)}x, fan-out p99 ${(sim.p99 / baseline.p99).toFixed(2)}x`,
+    `setup: ${USERS} users (${ADMINS} template admins) + ${SOCKETS} tokens over HTTP in ${(setupMs / 1000).toFixed(1)} s; simulator RSS with ${SOCKETS} sockets ${(sim.after.rss / 2 ** 20).toFixed(0)} MiB`,
   )
+  console.log(routing)
+  console.log(
+    `ratio simulator/baseline: heap per socket ${(s.heap / b.heap).toFixed(2)}x, RSS per socket ${(s.rss / b.rss).toFixed(2)}x, fan-out p99 ${(s.p99 / b.p99).toFixed(2)}x`,
+  )
+  await Promise.all([sim.child.stop(), baseline.child.stop()])
   await dispatcher.close()
+  process.exit(0) // the client sockets of both sides are still open; the children are gone
 }
 
 const mode = process.argv[2]

@@ -55,6 +55,10 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`scaletest-mocks ${name}: ${(error as Error).message}`)
     return 2
   }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    await started.close()
+    return 0
+  }
   await new Promise<void>((resolve) => {
     const stop = () => resolve()
     process.once('SIGINT', stop)

@@ -1,3 +1,5 @@
 export * from './coderd/index.ts'
 export * from './llm/index.ts'
+export { type Listening, type ListenOptions, listen, parseAddress } from './shared/listen.ts'
+export { serveHandlers } from './shared/serve-handlers.ts'
 export * from './smtp/index.ts'

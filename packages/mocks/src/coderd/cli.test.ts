@@ -66,6 +66,29 @@ describe('runCoderdCli', () => {
     await expect(runCoderdCli(['--bogus'])).rejects.toThrow(/bogus/)
   })
 
+  it('gives every daemon the --provisioner-tags', async () => {
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {})
+    const started = await runCoderdCli([
+      '--address',
+      '127.0.0.1:0',
+      '--provisioner-daemons',
+      '2',
+      '--provisioner-tags',
+      'cluster=a,zone=b=c',
+    ])
+    try {
+      const url = LISTEN_LINE.exec(String(log.mock.calls[0]![0]))![1]!
+      const stats = await new SimClient(url).ok('GET', '/__admin/stats')
+      expect(stats.provisioners.map((p: { tags: Record<string, string> }) => p.tags)).toEqual([
+        { cluster: 'a', zone: 'b=c' },
+        { cluster: 'a', zone: 'b=c' },
+      ])
+    } finally {
+      await started.close()
+    }
+    await expect(runCoderdCli(['--provisioner-tags', 'novalue'])).rejects.toThrow('KEY=VALUE')
+  })
+
   it('prints help', async () => {
     const log = vi.spyOn(console, 'log').mockImplementation(() => {})
     await (await runCoderdCli(['--help'])).close()

@@ -20,7 +20,7 @@ import { FaultPlan, type NotificationFaults } from './notifications/faults.ts'
 import { InboxHub } from './notifications/inbox-hub.ts'
 import { Notifier, type NotifierStats } from './notifications/notifier.ts'
 import { SmtpDispatcher } from './notifications/smtp-dispatcher.ts'
-import type { ResolvedCoderdSimulatorOptions } from './options.ts'
+import { type CoderdSimulatorOptions, coderdSimulatorOptionsSchema } from './options.ts'
 import { Provisioner } from './provisioner.ts'
 import type { JobRecord } from './records.ts'
 import { type Ctx, type Sim, Topics } from './sim.ts'
@@ -43,8 +43,9 @@ export interface CoderdCore {
   close(): void
 }
 
-/** Builds the in-memory deployment, its provisioner, notifier and routes. Options must be resolved. */
-export function createCoderdCore(options: ResolvedCoderdSimulatorOptions): CoderdCore {
+/** Builds the in-memory deployment, its provisioner, notifier and routes, without listening. */
+export function createCoderdCore(input: CoderdSimulatorOptions = {}): CoderdCore {
+  const options = coderdSimulatorOptionsSchema.parse(input)
   const state = new SimState()
   let baseUrl = options.accessUrl ?? ''
   const workspaceTopics = new Topics()
@@ -169,7 +170,6 @@ export function createCoderdCore(options: ResolvedCoderdSimulatorOptions): Coder
       sendJson(res, apiError.status, apiError.toJSON())
     }
   }
-
 
   return {
     state,

@@ -1,3 +1,5 @@
+export { type CoderdCore, createCoderdCore } from './core.ts'
+export { createCoderdHandlers } from './msw-handlers.ts'
 export {
   TEMPLATE_DELETED,
   TEST_NOTIFICATION,
@@ -7,8 +9,6 @@ export {
 } from './notifications/catalogue.ts'
 export type { NotificationFaults } from './notifications/faults.ts'
 export type { CoderdSimulatorOptions } from './options.ts'
+export { coderdSimulatorOptionsSchema } from './options.ts'
 export { tagsMatch } from './provisioner.ts'
 export { type CoderdSimulator, startCoderdSimulator } from './simulator.ts'
-export { type CoderdCore, createCoderdCore } from './core.ts'
-export { createCoderdHandlers } from './msw-handlers.ts'
-export { coderdSimulatorOptionsSchema } from './options.ts'

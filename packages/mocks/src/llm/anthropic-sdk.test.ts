@@ -19,7 +19,7 @@ const EXECUTE: Anthropic.Tool = {
 describe('messages with the @anthropic-ai/sdk client', () => {
   it('streams text with named events into a final message', async () => {
     const stream = anthropicClient(mock.url).messages.stream({
-      model: 'claude-sonnet-4-5',
+      model: 'scaletest-claude',
       max_tokens: 1024,
       messages: [{ role: 'user', content: 'Reply with one short sentence.' }],
     })
@@ -27,7 +27,7 @@ describe('messages with the @anthropic-ai/sdk client', () => {
     stream.on('text', (delta) => texts.push(delta))
     const message = await stream.finalMessage()
     expect(message.id).toMatch(/^msg_/)
-    expect(message.model).toBe('claude-sonnet-4-5')
+    expect(message.model).toBe('scaletest-claude')
     expect(message.stop_reason).toBe('end_turn')
     const block = message.content[0]!
     expect(block.type).toBe('text')

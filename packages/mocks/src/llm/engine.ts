@@ -135,19 +135,18 @@ export class LlmMockEngine {
   async #handleOther(endpoint: Endpoint, req: MockRequest): Promise<Outcome> {
     const outcome = await this.#other(endpoint, req)
     this.metrics.request(endpoint, outcome.status)
-    if (endpoint === 'unknown') this.#record(req, endpoint, outcome.status, false, null, req.body ?? null)
+    if (endpoint === 'unknown') this.#record(req, endpoint, outcome.status, false, null)
     return outcome
   }
 
   #llm(endpoint: Endpoint, route: LlmRoute, req: MockRequest): Outcome {
     let fault: FaultMode | undefined
-    let body: unknown = req.body ?? null
     let stream = false
     try {
       if (req.method !== 'POST')
         throw new RequestError(405, `${req.path} takes POST, not ${req.method}`, { allow: 'POST' })
       fault = this.#pickFault(req.headers[FAULT_HEADER])
-      body = this.#parseBody(req)
+      const body = this.#parseBody(req)
       const parsed = route.schema.safeParse(body)
       if (!parsed.success)
         throw new RequestError(400, `invalid request body: ${describeIssues(parsed.error)}`)
@@ -171,7 +170,7 @@ export class LlmMockEngine {
       }
       const headers = { 'x-request-id': `req_${ctx.id}` }
       this.metrics.request(endpoint, 200)
-      this.#record(req, endpoint, 200, stream, fault ?? null, body)
+      this.#record(req, endpoint, 200, stream, fault ?? null)
       if (!stream)
         return jsonOutcome(
           endpoint,
@@ -198,7 +197,7 @@ export class LlmMockEngine {
             ? new RequestError(400, error.message)
             : new RequestError(500, `mock failed: ${(error as Error).message}`)
       this.metrics.request(endpoint, failure.status)
-      this.#record(req, endpoint, failure.status, stream, fault ?? null, body)
+      this.#record(req, endpoint, failure.status, stream, fault ?? null)
       const payload = JSON.stringify(errorBody(route.provider, failure.status, failure.message))
       return jsonOutcome(
         endpoint,
@@ -255,14 +254,7 @@ export class LlmMockEngine {
     return max > min ? min + this.#random() * (max - min) : min
   }
 
-  #record(
-    req: MockRequest,
-    endpoint: Endpoint,
-    status: number,
-    stream: boolean,
-    fault: string | null,
-    body: unknown,
-  ) {
+  #record(req: MockRequest, endpoint: Endpoint, status: number, stream: boolean, fault: string | null) {
     this.journal.record({
       method: req.method,
       path: req.path,
@@ -271,7 +263,7 @@ export class LlmMockEngine {
       stream,
       fault,
       headers: req.headers,
-      body,
+      body: req.body,
     })
   }
 

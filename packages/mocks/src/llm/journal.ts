@@ -11,18 +11,23 @@ export interface JournalEntry {
   stream: boolean
   fault: string | null
   headers: Record<string, string | string[] | undefined>
-  /** The parsed JSON body, the raw text if it was not JSON, or null when too large or absent. */
+  /** The parsed JSON body, the raw text if it was not JSON, or null when absent or too large to keep. */
   body: unknown
 }
+
+/** Bodies above this many characters are not kept (the entry says how large they were). */
+const MAX_KEPT_BODY = 256 * 1024
+
+type Recorded = Omit<JournalEntry, 'time' | 'body'> & { at: number; body: string | undefined }
 
 const SECRET_HEADERS = new Set(['authorization', 'x-api-key', 'api-key', 'proxy-authorization', 'cookie'])
 
 /** Keeps the last `limit` requests; secrets in headers are redacted when read, not on the hot path. */
 export class RequestJournal {
   readonly #limit: number
-  // Entries keep a number and are given their ISO time when read: formatting dates on the hot path
-  // cost more than the rest of recording.
-  readonly #entries: (Omit<JournalEntry, 'time'> & { at: number })[] = []
+  // Entries keep the raw body text and a number for the time, and are parsed and formatted when
+  // read: a kept parsed body is a tree of objects for the GC to trace for as long as it is kept.
+  readonly #entries: Recorded[] = []
   #next = 0
   #seq = 0
 
@@ -30,7 +35,7 @@ export class RequestJournal {
     this.#limit = limit
   }
 
-  record(entry: Omit<JournalEntry, 'seq' | 'time'>): void {
+  record(entry: Omit<Recorded, 'seq' | 'at'>): void {
     if (this.#limit === 0) return
     const full = { seq: ++this.#seq, at: Date.now(), ...entry }
     if (this.#entries.length < this.#limit) this.#entries.push(full)
@@ -61,6 +66,16 @@ export class RequestJournal {
   clear(): void {
     this.#entries.length = 0
     this.#next = 0
+  }
+}
+
+function parseBody(text: string | undefined): unknown {
+  if (text === undefined) return null
+  if (text.length > MAX_KEPT_BODY) return `[${text.length} characters, not kept]`
+  try {
+    return JSON.parse(text)
+  } catch {
+    return text
   }
 }
 

@@ -63,16 +63,15 @@ export const chatRenderer: Renderer<ChatRequest> = {
     if (plan.kind !== 'text') return undefined
     const includeUsage = body.stream_options?.include_usage === true
     const envelope = envelopeOf(ctx)
-    const key = `${envelope.length}|${ctx.created}|${ctx.model}|${includeUsage}|${plan.stoppedAtLimit}`
-    const render = () => bodyEvents(plan, ctx, envelope, includeUsage)
-    return fromTemplate(
-      plan.tokens,
-      key,
-      ctx,
-      '"id":"chatcmpl-',
-      render,
-      tail(plan, ctx, envelope, includeUsage),
-    )
+    return fromTemplate({
+      tokens: plan.tokens,
+      key: `${envelope.length}|${ctx.created}|${ctx.model}|${includeUsage}|${plan.stoppedAtLimit}`,
+      id: ctx.id,
+      idPrefix: '"id":"chatcmpl-',
+      head: '',
+      tail: tail(plan, ctx, envelope, includeUsage),
+      render: () => bodyEvents(plan, ctx, envelope, includeUsage),
+    })
   },
 
   json(plan, ctx) {

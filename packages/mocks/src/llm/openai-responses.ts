@@ -1,7 +1,7 @@
 // POST /v1/responses in OpenAI's wire format: typed events, each with a sequence number, from
 // `response.created` through `response.completed`.
 
-import { completionTokens, namedEvent, type RenderContext, type Renderer } from './render.ts'
+import { completionTokens, jsonTokens, namedEvent, type RenderContext, type Renderer } from './render.ts'
 import type { ReplyPlan } from './reply-plan.ts'
 import type { ResponsesRequest } from './schemas.ts'
 
@@ -75,8 +75,11 @@ export const responsesRenderer: Renderer<ResponsesRequest> = {
     if (plan.kind === 'text') {
       const part = { type: 'output_text', text: '', annotations: [], logprobs: [] }
       emit('response.content_part.added', { ...at, content_index: 0, part })
-      for (const delta of plan.tokens)
-        emit('response.output_text.delta', { ...at, content_index: 0, delta, logprobs: [] })
+      // Deltas from a string template: the bulk of a long answer, and all alike but for two fields.
+      const head = `event: response.output_text.delta\ndata: {"type":"response.output_text.delta","sequence_number":`
+      const fields = `,"item_id":"${item.id}","output_index":0,"content_index":0,"delta":`
+      for (const delta of jsonTokens(plan.tokens))
+        events.push(`${head}${sequence++}${fields}${delta},"logprobs":[]}\n\n`)
       emit('response.output_text.done', { ...at, content_index: 0, text: plan.text, logprobs: [] })
       emit('response.content_part.done', { ...at, content_index: 0, part: { ...part, text: plan.text } })
     } else {

@@ -68,53 +68,63 @@ interface StreamTemplate {
   bytes: Buffer
   /** The answer id the template was rendered with. */
   id: Buffer
-  /** Byte offsets where this template's answer id sits, to be overwritten by each answer's own id. */
+  /** Byte offsets where that id sits, to be overwritten by each answer's own id. */
   idOffsets: number[]
 }
 
 const templates = new WeakMap<string[], StreamTemplate>()
-const filledWith = new WeakMap<Buffer, { template: StreamTemplate; id: Buffer }>()
+const filledWith = new WeakMap<Buffer, { template: StreamTemplate; id: Buffer; at: number }>()
+
+export interface TemplatedStream {
+  /** The answer's tokens: the cache key, so it must be the same array for the same answer. */
+  tokens: string[]
+  /** Everything else the cached part depends on. */
+  key: string
+  /** This answer's id, fixed length; `idPrefix` is what precedes it in the cached part (none: no ids there). */
+  id: string
+  idPrefix?: string
+  /** Events before and after the cached part, rendered per answer. */
+  head: string
+  tail: string
+  /** Renders the cached part (the token events) on a miss. */
+  render(): string[]
+}
 
 /**
- * Builds a streamed answer by copying a cached rendering of the same tokens and overwriting the
- * answer id in place, instead of re-rendering every event. The cache holds one template per token
- * array and is rebuilt when anything else in it changes (model, options, the `created` second).
- * Ids must have a fixed length for the offsets to hold.
+ * Builds a streamed answer from a cached rendering of its token events, overwriting the answer id
+ * in place, instead of re-rendering every event. The cache holds one template per token array and
+ * is rebuilt when the key changes (model, options, the `created` second).
  */
-export function fromTemplate(
-  tokens: string[],
-  key: string,
-  ctx: RenderContext,
-  idPrefix: string,
-  render: () => string[],
-  tail: string,
-): Buffer {
-  let template = templates.get(tokens)
-  if (template?.key !== key) {
-    const bytes = Buffer.from(render().join(''))
-    const needle = Buffer.from(idPrefix + ctx.id)
-    const skip = Buffer.byteLength(idPrefix)
+export function fromTemplate(stream: TemplatedStream): Buffer {
+  let template = templates.get(stream.tokens)
+  if (template?.key !== stream.key) {
+    const bytes = Buffer.from(stream.render().join(''))
     const idOffsets: number[] = []
-    for (let at = bytes.indexOf(needle); at !== -1; at = bytes.indexOf(needle, at + needle.length))
-      idOffsets.push(at + skip)
-    template = { key, bytes, id: Buffer.from(ctx.id, 'latin1'), idOffsets }
-    templates.set(tokens, template)
+    if (stream.idPrefix !== undefined) {
+      const needle = Buffer.from(stream.idPrefix + stream.id)
+      const skip = Buffer.byteLength(stream.idPrefix)
+      for (let at = bytes.indexOf(needle); at !== -1; at = bytes.indexOf(needle, at + needle.length))
+        idOffsets.push(at + skip)
+    }
+    template = { key: stream.key, bytes, id: Buffer.from(stream.id, 'latin1'), idOffsets }
+    templates.set(stream.tokens, template)
   }
-  const tailBytes = Buffer.byteLength(tail)
-  const out = acquireBuffer(template.bytes.length + tailBytes)
-  // A reused buffer that last held this template differs from this answer only in the id bytes
-  // that changed (ids are sequential: usually the last one or two) and in the tail.
+  const at = Buffer.byteLength(stream.head)
+  const out = acquireBuffer(at + template.bytes.length + Buffer.byteLength(stream.tail))
+  out.write(stream.head, 0)
+  // A reused buffer that last held this template at the same place differs from this answer only
+  // in the id bytes that changed (ids are sequential: usually the last one or two).
   let previous = filledWith.get(out)
-  if (previous?.template !== template) {
-    template.bytes.copy(out, 0)
-    previous = { template, id: template.id }
+  if (previous?.template !== template || previous.at !== at) {
+    template.bytes.copy(out, at)
+    previous = { template, id: template.id, at }
   }
-  const id = Buffer.from(ctx.id, 'latin1')
+  const id = Buffer.from(stream.id, 'latin1')
   for (let k = 0; k < id.length; k++) {
     const byte = id[k]!
-    if (byte !== previous.id[k]) for (const offset of template.idOffsets) out[offset + k] = byte
+    if (byte !== previous.id[k]) for (const offset of template.idOffsets) out[at + offset + k] = byte
   }
-  filledWith.set(out, { template, id })
-  out.write(tail, template.bytes.length)
+  filledWith.set(out, { template, id, at })
+  out.write(stream.tail, at + template.bytes.length)
   return out
 }

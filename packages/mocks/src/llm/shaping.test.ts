@@ -64,3 +64,32 @@ describe('response shaping', () => {
     expect(ids.size).toBe(5)
   })
 })
+
+describe('cached stream templates', () => {
+  it('keep each answer its own id and model when requests alternate', async () => {
+    await using mock = await startLlmMock({ responsePayloadSize: 40 })
+    const answers: { model: string; id: string; text: string }[] = []
+    for (const model of ['a', 'b', 'a', 'b']) {
+      for (const path of ['/v1/chat/completions', '/v1/messages']) {
+        const res = await fetch(`${mock.url}${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            model,
+            max_tokens: 100,
+            messages: [{ role: 'user', content: 'hi' }],
+            stream: true,
+          }),
+        })
+        const text = await res.text()
+        const models = new Set([...text.matchAll(/"model":"([^"]*)"/g)].map((m) => m[1]))
+        expect(models).toEqual(new Set([model]))
+        const id = /"id":"((?:chatcmpl-|msg_)[^"]+)"/.exec(text)![1]!
+        const deltas = [...text.matchAll(/"(?:content|text)":"([^"]*)"/g)].map((m) => m[1]).join('')
+        answers.push({ model, id, text: deltas })
+      }
+    }
+    expect(new Set(answers.map((a) => a.id)).size).toBe(answers.length)
+    for (const answer of answers) expect(answer.text).toBe('the load test streams this text from a m')
+  })
+})

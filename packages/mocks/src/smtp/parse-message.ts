@@ -27,7 +27,8 @@ const MAX_DEPTH = 4
  * Only the header block becomes a string. In a text or multipart/alternative message the link
  * is first looked for with native byte searches for its words, unwrapping quoted-printable soft
  * breaks in a small window around each hit; a message where that fails (no link, base64 parts,
- * escaped characters, attachments) is walked part by part on a latin1 copy. Malformed input never throws; missing fields stay empty.
+ * escaped characters, attachments) is walked part by part on a latin1 copy.
+ * Malformed input never throws; missing fields stay empty.
  */
 export function parseMessage(raw: Buffer): ParsedMessage {
   const { headerEnd, bodyStart } = findBodyInBytes(raw)
@@ -61,7 +62,12 @@ const TEMPLATE_LINK_ANY = new RegExp(`notifications\\?disabled=(?:3[Dd])?${UUID}
  */
 function findLinkNearAnchors(raw: Buffer, bodyStart: number): string | undefined {
   for (const anchor of ANCHORS) {
-    for (let at = raw.indexOf(anchor, bodyStart); at !== -1; at = raw.indexOf(anchor, at + 1)) {
+    // From the end: the link sits in the footer.
+    for (
+      let at = raw.lastIndexOf(anchor);
+      at >= bodyStart;
+      at = at > 0 ? raw.lastIndexOf(anchor, at - 1) : -1
+    ) {
       const window = raw.toString('latin1', Math.max(bodyStart, at - 24), Math.min(raw.length, at + 88))
       const match = TEMPLATE_LINK_ANY.exec(window.replace(SOFT_BREAK, ''))
       if (match) return match[1]

@@ -63,7 +63,8 @@ export function createSmtpReceiver(options: SmtpReceiverOptions): SmtpReceiver {
         // Keep draining an oversized message (the client is still sending) but stop buffering it.
         if (!stream.sizeExceeded) chunks.push(chunk)
       })
-      stream.once('error', (error) => callback(error))
+      // A client that vanishes mid-DATA errors the stream; smtp-server drops the session itself.
+      stream.once('error', () => {})
       stream.once('end', () => {
         counters.received++
         counters.bytes += stream.byteLength

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { startMockProcess } from './mock-process.ts'
 
 describe('startMockProcess', () => {
-  it('starts the CLI, captures its listen line and stops it', async () => {
+  it('starts the CLI, captures its listen line and stops it', { timeout: 30_000 }, async () => {
     const spawned: number[] = []
     const llm = await startMockProcess('llm', ['--address', '127.0.0.1:0'], {
       ready: { url: /llm mock listening on (http:\/\/\S+)/ },
@@ -17,7 +17,7 @@ describe('startMockProcess', () => {
     expect(() => process.kill(llm.pid, 0)).toThrow()
   })
 
-  it('fails with the CLI output when the mock exits before it is ready', async () => {
+  it('fails with the CLI output when the mock exits before it is ready', { timeout: 30_000 }, async () => {
     await expect(
       startMockProcess('llm', ['--no-such-flag'], { ready: { url: /listening on (\S+)/ } }),
     ).rejects.toMatchObject({
@@ -28,7 +28,7 @@ describe('startMockProcess', () => {
     })
   })
 
-  it('gives up after the start timeout and leaves no process behind', async () => {
+  it('gives up after the start timeout and leaves no process behind', { timeout: 30_000 }, async () => {
     const spawned: number[] = []
     await expect(
       startMockProcess('llm', ['--address', '127.0.0.1:0'], {

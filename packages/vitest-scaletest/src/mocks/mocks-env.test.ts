@@ -42,6 +42,12 @@ describe('readMocksEnv', () => {
     })
   })
 
+  it("treats SCALETEST_SMTP_API_URL=none as 'no email path': the SMTP mock is not started", () => {
+    const env = readMocksEnv({ SCALETEST_SMTP_API_URL: 'none' })
+    expect(env.external).toEqual({ smtpDisabled: true })
+    expect(mocksToStart(env)).toEqual(['llm', 'coderd'])
+  })
+
   it.each([
     [
       { SCALETEST_MOCKS: 'docker' },

@@ -9,6 +9,8 @@ export type MockName = (typeof MOCK_NAMES)[number]
 export interface ExternalEndpoints {
   llmUrl?: string
   smtpApiUrl?: string
+  /** SCALETEST_SMTP_API_URL=none: the run has no email path, so no SMTP mock is started. */
+  smtpDisabled?: boolean
   smtpHost?: string
   smtpPort?: number
   coderUrl?: string
@@ -100,7 +102,9 @@ export function readMocksEnv(env: NodeJS.ProcessEnv = process.env): MocksEnv {
     start: [...new Set(start as MockName[])],
     external: {
       llmUrl: url(env, 'SCALETEST_LLM_URL'),
-      smtpApiUrl: url(env, 'SCALETEST_SMTP_API_URL'),
+      ...(env.SCALETEST_SMTP_API_URL === 'none'
+        ? { smtpDisabled: true }
+        : { smtpApiUrl: url(env, 'SCALETEST_SMTP_API_URL') }),
       smtpHost,
       smtpPort,
       coderUrl,
@@ -114,7 +118,10 @@ export function readMocksEnv(env: NodeJS.ProcessEnv = process.env): MocksEnv {
 export function mocksToStart(env: MocksEnv): MockName[] {
   const given: Record<MockName, boolean> = {
     llm: env.external.llmUrl !== undefined,
-    smtp: env.external.smtpApiUrl !== undefined || env.external.smtpHost !== undefined,
+    smtp:
+      env.external.smtpDisabled === true ||
+      env.external.smtpApiUrl !== undefined ||
+      env.external.smtpHost !== undefined,
     coderd: env.external.coderUrl !== undefined,
   }
   return env.start.filter((name) => !given[name])

@@ -17,7 +17,9 @@ const SCRIPT = `
 `
 
 describe('startMocks', () => {
-  it('starts nothing and passes the environment through when every endpoint is given', async () => {
+  it('starts nothing and passes the environment through when every endpoint is given', {
+    timeout: 30_000,
+  }, async () => {
     const lines: string[] = []
     const mocks = await startMocks({
       env: {
@@ -47,7 +49,9 @@ describe('startMocks', () => {
     expect(lines.join('\n')).not.toContain('secret-token')
   })
 
-  it('starts only the mocks the environment does not give, and the simulator mails the started SMTP mock', async () => {
+  it('starts only the mocks the environment does not give, and the simulator mails the started SMTP mock', {
+    timeout: 30_000,
+  }, async () => {
     const lines: string[] = []
     const mocks = await startMocks({
       env: { SCALETEST_MOCKS: 'inprocess', SCALETEST_LLM_URL: 'http://127.0.0.1:18080' },

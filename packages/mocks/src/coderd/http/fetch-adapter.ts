@@ -7,13 +7,19 @@ const encoder = new TextEncoder()
 
 /** A fetch Request as the handlers read it: headers, method, url and an async-iterable body. */
 export function toNodeRequest(request: Request): IncomingMessage {
-  const body = request.body ? Readable.fromWeb(request.body as NodeReadableStream<Uint8Array>) : Readable.from([])
+  const body = request.body
+    ? Readable.fromWeb(request.body as NodeReadableStream<Uint8Array>)
+    : Readable.from([])
   const headers: Record<string, string> = {}
   request.headers.forEach((value, name) => {
     headers[name] = value
   })
   const url = new URL(request.url)
-  return Object.assign(body, { headers, method: request.method, url: `${url.pathname}${url.search}` }) as unknown as IncomingMessage
+  return Object.assign(body, {
+    headers,
+    method: request.method,
+    url: `${url.pathname}${url.search}`,
+  }) as unknown as IncomingMessage
 }
 
 /**

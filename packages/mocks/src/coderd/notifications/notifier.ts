@@ -112,6 +112,10 @@ export class Notifier {
       return
     }
     for (const user of users) {
+      if (!this.#state.users.has(user.id)) {
+        if (this.#smtp) this.stats.emailPending--
+        continue // deleted since the enqueue
+      }
       this.#deliverInbox(user, request, rendered)
       if (this.#smtp) this.#deliverEmail(user, request.templateId, rendered, 1)
     }
@@ -124,7 +128,6 @@ export class Notifier {
   }
 
   #deliverInbox(user: UserRecord, request: EnqueueRequest, body: Rendered): void {
-    if (!this.#state.users.has(user.id)) return
     if (this.#faults.drops(user, 'inbox')) {
       this.stats.inboxDropped++
       return

@@ -41,7 +41,7 @@ async function serve({ serve: kind, tokens, events }: ServeMessage): Promise<num
   }
   if (kind === 'llmock') {
     const { LLMock } = await import('@copilotkit/llmock')
-    const { payloadText } = await import('@scaletest/mocks')
+    const { llmPayloadText: payloadText } = await import('@scaletest/mocks')
     const mock = new LLMock({ port: 0, host: '127.0.0.1', chunkSize: 4, latency: 0 })
     mock.onMessage('bench', { content: payloadText(tokens * 4) })
     await mock.start()

@@ -12,6 +12,8 @@ const messagesSchema = z
       subject: z.string(),
       date: z.string(),
       notification_template_id: z.string().optional(),
+      /** Our SMTP mock's millisecond arrival time; Coder's mock has only `date`. */
+      received_at: z.string().optional(),
     }),
   )
   .nullable()
@@ -26,7 +28,10 @@ export interface SmtpWatchOptions {
   signal: AbortSignal
 }
 
-/** Resolves with the receipt time (ms since epoch, from the mock's `date`) of each expected email. */
+/**
+ * Resolves with the receipt time (ms since epoch) of each expected email: when the mock received it,
+ * or, from a mock that does not say (Coder's), the email's whole-second `Date` header.
+ */
 export async function watchSmtp(
   client: HttpClient,
   metrics: NotificationMetrics,
@@ -68,7 +73,7 @@ async function pollOnce(
   }
   return (parsed.data ?? [])
     .filter((m) => m.notification_template_id === options.templateId)
-    .map((m) => Date.parse(m.date))
+    .map((m) => Date.parse(m.received_at ?? m.date))
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

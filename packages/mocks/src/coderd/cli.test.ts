@@ -79,10 +79,8 @@ describe('runCoderdCli', () => {
     try {
       const url = LISTEN_LINE.exec(String(log.mock.calls[0]![0]))![1]!
       const stats = await new SimClient(url).ok('GET', '/__admin/stats')
-      expect(stats.provisioners.map((p: { tags: Record<string, string> }) => p.tags)).toEqual([
-        { cluster: 'a', zone: 'b=c' },
-        { cluster: 'a', zone: 'b=c' },
-      ])
+      const tags = { cluster: 'a', zone: 'b=c', scope: 'organization', owner: '' }
+      expect(stats.provisioners.map((p: { tags: Record<string, string> }) => p.tags)).toEqual([tags, tags])
     } finally {
       await started.close()
     }

@@ -4,6 +4,8 @@ import type { Duplex } from 'node:stream'
 import { adminRoutes } from './admin-routes.ts'
 import { authenticate, hashPassword } from './auth.ts'
 import { Autobuild } from './autobuild.ts'
+import { apiKeyRoutes } from './handlers/api-keys.ts'
+import { buildRoutes } from './handlers/builds.ts'
 import { fileRoutes } from './handlers/files.ts'
 import { notificationRoutes } from './handlers/notifications.ts'
 import { organizationRoutes } from './handlers/organizations.ts'
@@ -139,10 +141,12 @@ export function createCoderdCore(input: CoderdSimulatorOptions = {}): CoderdCore
     ...adminRoutes(streams, autobuild),
     ...organizationRoutes(),
     ...userRoutes(options.notifyUserEvents),
+    ...apiKeyRoutes(),
     ...fileRoutes(),
     ...templateVersionRoutes(),
     ...templateRoutes(),
     ...workspaceRoutes(),
+    ...buildRoutes(),
     streams.watchRoute(),
     ...notificationRoutes(),
   ])

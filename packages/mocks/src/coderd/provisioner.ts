@@ -71,7 +71,8 @@ export class Provisioner implements JobView {
     this.#daemons = options.daemons.map((spec, i) => ({
       id: randomUUID(),
       name: spec.name ?? `simulated-provisioner-${i + 1}`,
-      tags: spec.tags ? { ...spec.tags } : { ...UNTAGGED },
+      // Daemons get the same defaults as jobs (scope organization, owner ''), as `coder provisioner start` does.
+      tags: spec.tags ? { owner: '', ...mutateTags('', spec.tags) } : { ...UNTAGGED },
       job: undefined,
       timer: undefined,
     }))

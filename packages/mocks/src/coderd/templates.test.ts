@@ -121,7 +121,7 @@ describe('files, template versions and provisioner jobs', () => {
 describe('provisioner tags', () => {
   it('leaves an untagged version pending when every daemon is tagged, and runs a matching tagged one', async () => {
     const f = await startFixture({
-      provisionerDaemons: [{ tags: { scope: 'organization', owner: '', cluster: 'scaletest' } }],
+      provisionerDaemons: [{ tags: { cluster: 'scaletest' } }], // scope and owner are added, as for jobs
     })
     try {
       const { hash } = await f.owner.ok('POST', '/api/v2/files', new Uint8Array(), tar)

@@ -106,6 +106,12 @@ describe('request journal', () => {
     const limited = (await (await fetch(`${mock.url}/__admin/requests?limit=2`)).json()) as Journal
     expect(limited.requests).toHaveLength(2)
     expect((await fetch(`${mock.url}/__admin/requests?limit=-1`)).status).toBe(400)
+    await postJson(chatUrl(), '{"model":', { 'x-api-key': 'sk-ant-secret' })
+    expect(mock.requests({ limit: 1 })[0]).toMatchObject({
+      status: 400,
+      body: '{"model":',
+      headers: { 'x-api-key': '[redacted]' },
+    })
     await fetch(`${mock.url}/__admin/requests`, { method: 'DELETE' })
     expect(mock.requests()).toHaveLength(0)
   })

@@ -21,6 +21,7 @@ import {
   messagesRequestSchema,
   responsesRequestSchema,
 } from './schemas.ts'
+import { answerServiceRoute } from './service-routes.ts'
 import { countTokens } from './text.ts'
 
 export interface MockRequest {
@@ -133,7 +134,7 @@ export class LlmMockEngine {
   }
 
   async #handleOther(endpoint: Endpoint, req: MockRequest): Promise<Outcome> {
-    const outcome = await this.#other(endpoint, req)
+    const outcome = await answerServiceRoute(endpoint, req, this)
     this.metrics.request(endpoint, outcome.status)
     if (endpoint === 'unknown') this.#record(req, endpoint, outcome.status, false, null)
     return outcome
@@ -168,7 +169,7 @@ export class LlmMockEngine {
         model: request.model,
         promptTokens: countTokens(conversation.promptChars),
       }
-      const headers = { 'x-request-id': `req_${ctx.id}` }
+      const headers = { [route.provider === 'anthropic' ? 'request-id' : 'x-request-id']: `req_${ctx.id}` }
       this.metrics.request(endpoint, 200)
       this.#record(req, endpoint, 200, stream, fault ?? null)
       if (!stream)
@@ -265,67 +266,5 @@ export class LlmMockEngine {
       headers: req.headers,
       body: req.body,
     })
-  }
-
-  async #other(endpoint: Endpoint, req: MockRequest): Promise<Outcome> {
-    const plain = { latencyMs: 0, fault: undefined, stallMs: 0 }
-    const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
-      jsonOutcome(endpoint, status, JSON.stringify(body), plain, headers)
-    const allow = (method: string) =>
-      json(405, errorBody('openai', 405, `${req.path} takes ${method}, not ${req.method}`), { allow: method })
-    switch (endpoint) {
-      case 'health':
-        return req.method === 'GET' || req.method === 'HEAD' ? json(200, { status: 'ok' }) : allow('GET')
-      case 'models':
-        return req.method === 'GET' ? json(200, this.#models()) : allow('GET')
-      case 'metrics':
-        if (req.method !== 'GET') return allow('GET')
-        return jsonOutcome(endpoint, 200, await this.metrics.registry.metrics(), plain, {
-          'content-type': this.metrics.registry.contentType,
-        })
-      case 'admin':
-        return this.#admin(req, json)
-      default:
-        return json(404, errorBody('openai', 404, `no route for ${req.method} ${req.path}`))
-    }
-  }
-
-  #admin(
-    req: MockRequest,
-    json: (status: number, body: unknown, headers?: Record<string, string>) => Outcome,
-  ) {
-    if (req.method === 'DELETE') {
-      this.journal.clear()
-      return json(200, { cleared: true })
-    }
-    if (req.method !== 'GET')
-      return json(405, errorBody('openai', 405, 'use GET or DELETE'), { allow: 'GET, DELETE' })
-    const query = new URLSearchParams(req.search)
-    const limitText = query.get('limit')
-    const limit = limitText === null ? undefined : Number(limitText)
-    if (limit !== undefined && !(Number.isInteger(limit) && limit >= 0))
-      return json(400, errorBody('openai', 400, `limit must be an integer >= 0, got '${limitText}'`))
-    const requests = this.journal.list({ endpoint: query.get('endpoint') ?? undefined, limit })
-    return json(200, { total: this.journal.total, requests })
-  }
-
-  #models() {
-    const created = 1_700_000_000
-    const data = this.options.models.map((id) => ({
-      id,
-      object: 'model',
-      created,
-      owned_by: 'scaletest',
-      type: 'model',
-      display_name: id,
-      created_at: new Date(created * 1000).toISOString(),
-    }))
-    return {
-      object: 'list',
-      data,
-      has_more: false,
-      first_id: data[0]?.id ?? null,
-      last_id: data.at(-1)?.id ?? null,
-    }
   }
 }

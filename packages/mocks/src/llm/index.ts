@@ -1,15 +1,18 @@
-export { LlmMockEngine, type MockRequest } from './engine.ts'
+export {
+  FAULT_HEADER as LLM_FAULT_HEADER,
+  LlmMockEngine,
+  type MockRequest as LlmMockRequest,
+} from './engine.ts'
 export { createLlmHandlers, type LlmHandlersOptions } from './handlers.ts'
-export type { JournalEntry } from './journal.ts'
+export type { JournalEntry as LlmJournalEntry } from './journal.ts'
 export { createLlmRequestListener } from './node-listener.ts'
 export {
-  FAULT_MODES,
-  type FaultMode,
+  FAULT_MODES as LLM_FAULT_MODES,
+  type FaultMode as LlmFaultMode,
   LlmMockConfigError,
   type LlmMockOptions,
   llmMockOptionsSchema,
-  parseDuration,
 } from './options.ts'
 export { type ControlBlock, ControlBlockError, readControlBlock } from './reply-plan.ts'
 export { type StartedLlmMock, startLlmMock } from './start.ts'
-export { payloadText } from './text.ts'
+export { payloadText as llmPayloadText } from './text.ts'

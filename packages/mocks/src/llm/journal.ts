@@ -37,7 +37,11 @@ export class RequestJournal {
 
   record(entry: Omit<Recorded, 'seq' | 'at'>): void {
     if (this.#limit === 0) return
-    const full = { seq: ++this.#seq, at: Date.now(), ...entry }
+    const body =
+      entry.body && entry.body.length > MAX_KEPT_BODY
+        ? `[${entry.body.length} characters, not kept]`
+        : entry.body
+    const full = { ...entry, seq: ++this.#seq, at: Date.now(), body }
     if (this.#entries.length < this.#limit) this.#entries.push(full)
     else this.#entries[this.#next] = full
     this.#next = (this.#next + 1) % this.#limit
@@ -51,10 +55,11 @@ export class RequestJournal {
         : [...this.#entries.slice(this.#next), ...this.#entries.slice(0, this.#next)]
     const matching = filter.endpoint ? ordered.filter((e) => e.endpoint === filter.endpoint) : ordered
     const limited = filter.limit !== undefined ? matching.slice(-filter.limit) : matching
-    return limited.map(({ at, ...e }) => ({
+    return limited.map(({ at, body, ...e }) => ({
       ...e,
       time: new Date(at).toISOString(),
       headers: redact(e.headers),
+      body: parseBody(body),
     }))
   }
 
@@ -71,7 +76,6 @@ export class RequestJournal {
 
 function parseBody(text: string | undefined): unknown {
   if (text === undefined) return null
-  if (text.length > MAX_KEPT_BODY) return `[${text.length} characters, not kept]`
   try {
     return JSON.parse(text)
   } catch {

@@ -104,9 +104,9 @@ function play(res: ServerResponse, outcome: Outcome, started: number, metrics: L
 
   const reset = () => {
     const socket = res.socket
-    if (!socket) return
+    if (!socket || socket.destroyed) return
     if (bursts.length === 0) socket.resetAndDestroy()
-    else timer = setTimeout(() => socket.resetAndDestroy(), RESET_GRACE_MS)
+    else timer = setTimeout(() => socket.destroyed || socket.resetAndDestroy(), RESET_GRACE_MS)
   }
 
   const next = (): void => {

@@ -33,6 +33,7 @@ describe('createSmtpApiHandlers (in-process via msw)', () => {
         date: '2026-05-01T10:00:00Z',
         notification_template_id: 'f517da0b-cdc9-410f-ab89-a86107c420ed',
         message_id: 'm1@coderd',
+        received_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
       },
     ])
     const bad = await fetch(`${BASE}/messages?email=nope`)

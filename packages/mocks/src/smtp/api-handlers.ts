@@ -2,7 +2,7 @@ import { HttpResponse, http, type RequestHandler } from 'msw'
 
 import { type ApiResponse, routeApi, type SmtpApiState } from './api.ts'
 import { Mailbox } from './mailbox.ts'
-import { createCounters } from './metrics.ts'
+import { createSmtpMockCounters } from './metrics.ts'
 
 function toResponse(response: ApiResponse): Response {
   const body = typeof response.body === 'string' ? response.body : new Uint8Array(response.body)
@@ -19,7 +19,7 @@ function toResponse(response: ApiResponse): Response {
  */
 export function createSmtpApiHandlers(source: Mailbox | SmtpApiState = new Mailbox()): RequestHandler[] {
   const state: SmtpApiState =
-    source instanceof Mailbox ? { mailbox: source, counters: createCounters() } : source
+    source instanceof Mailbox ? { mailbox: source, counters: createSmtpMockCounters() } : source
   const route = (method: string, path: string) => (info: { request: Request }) =>
     toResponse(routeApi(state, method, path, new URL(info.request.url).searchParams))
   return [

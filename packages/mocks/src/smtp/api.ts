@@ -1,5 +1,5 @@
 import type { Mailbox } from './mailbox.ts'
-import { renderMetrics, type SmtpMockCounters } from './metrics.ts'
+import { renderSmtpMockMetrics, type SmtpMockCounters } from './metrics.ts'
 
 /** A framework-free API response; the node:http server and the msw handlers both send these. */
 export interface ApiResponse {
@@ -58,7 +58,7 @@ export function getMetrics(state: SmtpApiState): ApiResponse {
   return {
     status: 200,
     contentType: 'text/plain; version=0.0.4; charset=utf-8',
-    body: renderMetrics(state.counters, state.mailbox),
+    body: renderSmtpMockMetrics(state.counters, state.mailbox),
   }
 }
 

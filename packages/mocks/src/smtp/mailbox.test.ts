@@ -31,16 +31,32 @@ describe('Mailbox', () => {
 
   it("serialises summaries with Coder's field names and zero values", () => {
     const mailbox = new Mailbox()
-    mailbox.add(['a@x.io'], message('with id', { templateId: '29a09665-2a4c-403f-9648-54301670e7be' }))
-    mailbox.add(['a@x.io'], { subject: 'bare', date: undefined, messageId: '', templateId: undefined })
+    const receivedAt = Date.parse('2026-01-02T03:04:05.678Z')
+    mailbox.add(
+      ['a@x.io'],
+      message('with id', { templateId: '29a09665-2a4c-403f-9648-54301670e7be' }),
+      receivedAt,
+    )
+    mailbox.add(
+      ['a@x.io'],
+      { subject: 'bare', date: undefined, messageId: '', templateId: undefined },
+      receivedAt,
+    )
     expect(body(mailbox, 'a@x.io')).toEqual([
       {
         subject: 'with id',
         date: '2026-01-02T03:04:05Z',
         notification_template_id: '29a09665-2a4c-403f-9648-54301670e7be',
         message_id: 'with id@test',
+        received_at: '2026-01-02T03:04:05.678Z',
       },
-      { subject: 'bare', date: ZERO_TIME, notification_template_id: NIL_UUID, message_id: '' },
+      {
+        subject: 'bare',
+        date: ZERO_TIME,
+        notification_template_id: NIL_UUID,
+        message_id: '',
+        received_at: '2026-01-02T03:04:05.678Z',
+      },
     ])
     expect(mailbox.messages('A@X.IO')).toEqual(body(mailbox, 'a@x.io'))
   })

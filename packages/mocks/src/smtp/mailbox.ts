@@ -8,6 +8,9 @@ export interface MessageSummary {
   /** Template UUID; the nil UUID when the message has no unsubscribe link, as Coder's mock reports. */
   notification_template_id: string
   message_id: string
+  /** When the mock accepted the message (RFC 3339, milliseconds). Not in Coder's mock: `date` has
+   * whole seconds from the sender's clock, this one measures delivery to the mock precisely. */
+  received_at: string
 }
 
 export const ZERO_TIME = '0001-01-01T00:00:00Z'
@@ -60,7 +63,7 @@ export class Mailbox {
   }
 
   /** Stores a parsed message under its envelope recipients; returns its summary. */
-  add(recipients: readonly string[], parsed: ParsedMessage): MessageSummary {
+  add(recipients: readonly string[], parsed: ParsedMessage, receivedAt = Date.now()): MessageSummary {
     if (this.purgeAtCount > 0 && this.#all.length >= this.purgeAtCount) {
       const dropped = this.#clear()
       this.#purges.auto++
@@ -71,6 +74,7 @@ export class Mailbox {
       date: parsed.date ? toRfc3339(parsed.date) : ZERO_TIME,
       notification_template_id: parsed.templateId ?? NIL_UUID,
       message_id: parsed.messageId,
+      received_at: new Date(receivedAt).toISOString(),
     }
     const json = JSON.stringify(summary)
     this.#all.push(json)
@@ -123,10 +127,18 @@ export class Mailbox {
   }
 }
 
-/** Like Go's time.Time JSON: no fractional part when it is zero. */
+let lastDateMs = Number.NaN
+let lastRfc3339 = ''
+
+/** Like Go's time.Time JSON: no fractional part when it is zero. Remembers the last value. */
 function toRfc3339(date: Date): string {
-  const iso = date.toISOString()
-  return iso.endsWith('.000Z') ? `${iso.slice(0, -5)}Z` : iso
+  const ms = date.getTime()
+  if (ms !== lastDateMs) {
+    const iso = date.toISOString()
+    lastDateMs = ms
+    lastRfc3339 = iso.endsWith('.000Z') ? `${iso.slice(0, -5)}Z` : iso
+  }
+  return lastRfc3339
 }
 
 function joinJson(messages: string[]): Buffer {

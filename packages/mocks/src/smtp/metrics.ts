@@ -16,7 +16,7 @@ export interface SmtpMockCounters {
   authenticated: number
 }
 
-export function createCounters(): SmtpMockCounters {
+export function createSmtpMockCounters(): SmtpMockCounters {
   return {
     received: 0,
     accepted: 0,
@@ -31,7 +31,7 @@ export function createCounters(): SmtpMockCounters {
 }
 
 /** The `GET /metrics` body in the Prometheus text exposition format. */
-export function renderMetrics(counters: SmtpMockCounters, mailbox: Mailbox): string {
+export function renderSmtpMockMetrics(counters: SmtpMockCounters, mailbox: Mailbox): string {
   const purges = mailbox.purges
   const lines: string[] = []
   const metric = (name: string, type: string, help: string, samples: [string, number][]) => {

@@ -35,8 +35,7 @@ export function parseMessage(raw: Buffer): ParsedMessage {
   // Header values may be raw UTF-8 (SMTPUTF8): decode as UTF-8 only then, latin1 is cheaper.
   const headerBytes = raw.subarray(0, headerEnd)
   const headers = readHeaders(headerBytes.toString(isAscii(headerBytes) ? 'latin1' : 'utf8'))
-  const dateHeader = headers.get('date')
-  const dateMs = dateHeader ? Date.parse(dateHeader) : Number.NaN
+  const dateMs = parseDate(headers.get('date'))
   // Every part of a multipart/alternative is a rendering of the text, so a hit anywhere counts;
   // other multiparts may carry attachments and are walked part by part.
   const contentType = headers.get('content-type')?.toLowerCase() ?? 'text/plain'
@@ -50,6 +49,19 @@ export function parseMessage(raw: Buffer): ParsedMessage {
     messageId: (headers.get('message-id') ?? '').replace(/^<|>$/g, ''),
     templateId: templateId?.toLowerCase(),
   }
+}
+
+// A burst of notifications shares a handful of Date values: remember the last one parsed.
+let lastDateHeader = ''
+let lastDateMs = Number.NaN
+
+function parseDate(header: string | undefined): number {
+  if (!header) return Number.NaN
+  if (header !== lastDateHeader) {
+    lastDateHeader = header
+    lastDateMs = Date.parse(header)
+  }
+  return lastDateMs
 }
 
 const ANCHORS = [Buffer.from('notifications'), Buffer.from('disabled')]

@@ -6,7 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildCoderEmail } from './coder-email.ts'
 import { createPool, httpRequest } from './http-test-client.ts'
 import { NIL_UUID } from './mailbox.ts'
+import { dataPayload, RawSmtpClient } from './raw-smtp-client.ts'
 import { type StartedSmtpMock, startSmtpMock } from './smtp-mock.ts'
+
+const RFC3339_MS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/
 
 const TEMPLATE_IDS = [
   '29a09665-2a4c-403f-9648-54301670e7be', // Template Deleted
@@ -91,12 +94,14 @@ describe('startSmtpMock', () => {
           date: '2026-11-27T12:00:00Z',
           notification_template_id: TEMPLATE_IDS[i % TEMPLATE_IDS.length],
           message_id: `notif-${i}@coderd`,
+          received_at: expect.stringMatching(RFC3339_MS),
         },
         {
           subject: `Grüße №${i}`,
           date: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
           notification_template_id: NIL_UUID,
           message_id: `plain-${i}@example.com`,
+          received_at: expect.stringMatching(RFC3339_MS),
         },
       ])
     })
@@ -104,6 +109,27 @@ describe('startSmtpMock', () => {
     expect(all.json()).toHaveLength(USERS * 2)
     const unknown = await httpRequest(pool, mock.apiUrl, '/messages?email=nobody%40example.com')
     expect(unknown.json()).toEqual([])
+  })
+
+  it('serves 200 SMTP sessions open at the same time', async () => {
+    const clients = await Promise.all(Array.from({ length: 200 }, () => RawSmtpClient.connect(mock.smtpPort)))
+    try {
+      const replies = await Promise.all(
+        clients.map(async (client, i) => {
+          await client.reply()
+          await client.command('EHLO concurrent')
+          client.write(`MAIL FROM:<c@example.com>\r\nRCPT TO:<session${i}@example.com>\r\nDATA\r\n`)
+          await Promise.all([client.reply(), client.reply(), client.reply()])
+          client.write(dataPayload(`Subject: session ${i}\r\n\r\nhello\r\n`))
+          return client.reply()
+        }),
+      )
+      expect(replies.filter((r) => r.startsWith('250 ')).length).toBe(200)
+    } finally {
+      for (const client of clients) client.close()
+    }
+    for (const i of [0, 99, 199])
+      expect(mock.mailbox.messages(`session${i}@example.com`)).toMatchObject([{ subject: `session ${i}` }])
   })
 
   it('accepts mail sent with AUTH, whatever the credentials', async () => {
@@ -130,14 +156,14 @@ describe('startSmtpMock', () => {
 
   it('reports counters on /metrics and empties everything on POST /purge', async () => {
     const before = (await httpRequest(pool, mock.apiUrl, '/metrics')).text
-    expect(before).toContain(`smtp_mock_messages_accepted_total ${USERS * 2 + 1}`)
-    expect(before).toContain(`smtp_mock_messages_stored ${USERS * 2 + 1}`)
+    expect(before).toContain(`smtp_mock_messages_accepted_total ${USERS * 2 + 200 + 1}`)
+    expect(before).toContain(`smtp_mock_messages_stored ${USERS * 2 + 200 + 1}`)
     expect(before).toMatch(/smtp_mock_lookups_total \d{4}/)
     expect(before).toMatch(/smtp_mock_received_bytes_total [1-9]\d{6}/)
 
     const purge = await httpRequest(pool, mock.apiUrl, '/purge', { method: 'POST' })
     expect(purge.status).toBe(200)
-    expect(purge.json()).toEqual({ purged: USERS * 2 + 1 })
+    expect(purge.json()).toEqual({ purged: USERS * 2 + 200 + 1 })
     expect(
       (await httpRequest(pool, mock.apiUrl, '/messages?email=admin.1%40scale.example.com')).json(),
     ).toEqual([])

@@ -2,7 +2,7 @@ import { listen, urlHost } from '../shared/listen.ts'
 import { createApiServer } from './api-server.ts'
 import { type SmtpFaults, validateFaults } from './faults.ts'
 import { Mailbox } from './mailbox.ts'
-import { createCounters, type SmtpMockCounters } from './metrics.ts'
+import { createSmtpMockCounters, type SmtpMockCounters } from './metrics.ts'
 import { createSmtpReceiver } from './smtp-receiver.ts'
 
 export interface SmtpMockOptions {
@@ -56,7 +56,7 @@ export async function startSmtpMock(options: SmtpMockOptions = {}): Promise<Star
     onAutoPurge: (dropped) =>
       log(`smtp mock: message count reached ${mailbox.purgeAtCount}; purged ${dropped} messages`),
   })
-  const counters = createCounters()
+  const counters = createSmtpMockCounters()
   const receiver = createSmtpReceiver({
     mailbox,
     counters,

@@ -143,6 +143,14 @@ describe('metrics', () => {
     expect(text).toContain('llm_mock_requests_total{endpoint="chat_completions",status="200"} 3')
     expect(text).toContain('llm_mock_requests_total{endpoint="messages",status="400"} 1')
     expect(text).toContain('llm_mock_time_to_first_byte_seconds_count{endpoint="chat_completions"} 3')
+    const buckets = [
+      ...text.matchAll(
+        /llm_mock_time_to_first_byte_seconds_bucket\{le="([^"]+)",endpoint="chat_completions"\} (\d+)/g,
+      ),
+    ]
+    const counts = buckets.map((m) => Number(m[2]))
+    expect(counts).toEqual([...counts].sort((a, b) => a - b))
+    expect(buckets.at(-1)).toMatchObject({ 1: '+Inf', 2: '3' })
     const bytes = Number(/llm_mock_response_bytes_total\{endpoint="chat_completions"\} (\d+)/.exec(text)?.[1])
     expect(bytes).toBeGreaterThan(300)
   })

@@ -69,6 +69,7 @@ export const messagesRenderer: Renderer<MessagesRequest> = {
   streamBuffer(plan, ctx) {
     if (plan.kind !== 'text') return undefined
     return fromTemplate({
+      kind: 'messages',
       tokens: plan.tokens,
       key: 'messages',
       id: ctx.id,

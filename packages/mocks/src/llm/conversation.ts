@@ -15,6 +15,14 @@ export interface Conversation {
 
 type Part = { type: string; text?: unknown }
 
+/** `tool_choice: "none"` (OpenAI) or `{ type: "none" }` (Anthropic) forbids tool calls. */
+function toolsAllowed(body: object): boolean {
+  const choice = (body as { tool_choice?: unknown }).tool_choice
+  return (
+    choice !== 'none' && !(typeof choice === 'object' && choice !== null && (choice as Part).type === 'none')
+  )
+}
+
 function partsText(content: string | Part[] | null | undefined, types: readonly string[]): string {
   if (typeof content === 'string') return content
   if (!content) return ''
@@ -43,16 +51,18 @@ export function chatConversation(body: ChatRequest): Conversation {
   return {
     lastUserText: last ? partsText(last.content as string | Part[] | null, CHAT_TEXT) : '',
     toolCallsThisTurn,
-    toolNames: (body.tools ?? []).flatMap((t) =>
-      t.type === 'function' && t.function ? [t.function.name] : [],
-    ),
+    toolNames: toolsAllowed(body)
+      ? (body.tools ?? []).flatMap((t) => (t.type === 'function' && t.function ? [t.function.name] : []))
+      : [],
     promptChars,
   }
 }
 
 export function responsesConversation(body: ResponsesRequest): Conversation {
   const instructions = body.instructions?.length ?? 0
-  const toolNames = (body.tools ?? []).flatMap((t) => (t.type === 'function' && t.name ? [t.name] : []))
+  const toolNames = toolsAllowed(body)
+    ? (body.tools ?? []).flatMap((t) => (t.type === 'function' && t.name ? [t.name] : []))
+    : []
   if (typeof body.input === 'string')
     return {
       lastUserText: body.input,
@@ -100,9 +110,9 @@ export function messagesConversation(body: MessagesRequest): Conversation {
   return {
     lastUserText: last ? partsText(last.content as string | Part[], CHAT_TEXT) : '',
     toolCallsThisTurn,
-    toolNames: (body.tools ?? []).flatMap((t) =>
-      t.type === undefined || t.type === 'custom' ? [t.name] : [],
-    ),
+    toolNames: toolsAllowed(body)
+      ? (body.tools ?? []).flatMap((t) => (t.type === undefined || t.type === 'custom' ? [t.name] : []))
+      : [],
     promptChars,
   }
 }

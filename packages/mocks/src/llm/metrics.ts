@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client'
+import { Registry } from 'prom-client'
 
 export type Endpoint =
   | 'chat_completions'
@@ -10,83 +10,131 @@ export type Endpoint =
   | 'admin'
   | 'unknown'
 
-/** The mock's Prometheus metrics, on a Registry of its own so several mocks can share a process. */
+type Labels = Record<string, string | number>
+type Sample = { metricName?: string; labels: Labels; value: number }
+
+const TTFB_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
+
+/**
+ * The mock's Prometheus metrics, on a Registry of its own so several mocks can share a process.
+ * Values are plain numbers updated on the hot path and turned into samples only when scraped:
+ * prom-client's own counters hash their labels on every update, which cost more per answer than
+ * the rest of the bookkeeping together.
+ */
 export class LlmMockMetrics {
   readonly registry = new Registry()
-  readonly #requests = new Counter({
-    name: 'llm_mock_requests_total',
-    help: 'Requests answered, by endpoint and HTTP status.',
-    labelNames: ['endpoint', 'status'] as const,
-    registers: [this.registry],
-  })
-  readonly #activeStreams = new Gauge({
-    name: 'llm_mock_active_streams',
-    help: 'Streamed answers in progress.',
-    labelNames: ['endpoint'] as const,
-    registers: [this.registry],
-  })
-  readonly #bytes = new Counter({
-    name: 'llm_mock_response_bytes_total',
-    help: 'Response body bytes written.',
-    labelNames: ['endpoint'] as const,
-    registers: [this.registry],
-  })
-  readonly #ttfb = new Histogram({
-    name: 'llm_mock_time_to_first_byte_seconds',
-    help: 'From request received to the first response byte written, artificial latency included.',
-    labelNames: ['endpoint'] as const,
-    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-    registers: [this.registry],
-  })
-  readonly #faults = new Counter({
-    name: 'llm_mock_faults_total',
-    help: 'Faults injected, by endpoint and mode.',
-    labelNames: ['endpoint', 'fault'] as const,
-    registers: [this.registry],
-  })
-  readonly #toolCalls = new Counter({
-    name: 'llm_mock_tool_calls_total',
-    help: 'Answers that were tool calls.',
-    labelNames: ['endpoint'] as const,
-    registers: [this.registry],
-  })
-  // Bound children, cached: label hashing per event would cost more than the event itself.
-  readonly #children = new Map<string, { inc(n?: number): void; dec?(): void; observe?(v: number): void }>()
+  readonly #requests = new Map<Endpoint, Map<number, number>>()
+  readonly #activeStreams = new Map<Endpoint, number>()
+  readonly #bytes = new Map<Endpoint, number>()
+  readonly #toolCalls = new Map<Endpoint, number>()
+  readonly #faults = new Map<string, number>()
+  readonly #ttfb = new Map<Endpoint, { buckets: number[]; sum: number; count: number }>()
 
-  #child<T>(key: string, make: () => T): T {
-    let child = this.#children.get(key) as T | undefined
-    if (!child) {
-      child = make()
-      this.#children.set(key, child as never)
-    }
-    return child
+  constructor() {
+    this.#register(
+      'llm_mock_requests_total',
+      'Requests answered, by endpoint and HTTP status.',
+      'counter',
+      () =>
+        [...this.#requests].flatMap(([endpoint, byStatus]) =>
+          [...byStatus].map(([status, value]) => ({ labels: { endpoint, status }, value })),
+        ),
+    )
+    this.#register('llm_mock_active_streams', 'Paced streamed answers in progress.', 'gauge', () =>
+      perEndpoint(this.#activeStreams),
+    )
+    this.#register('llm_mock_response_bytes_total', 'Response body bytes written.', 'counter', () =>
+      perEndpoint(this.#bytes),
+    )
+    this.#register('llm_mock_tool_calls_total', 'Answers that were tool calls.', 'counter', () =>
+      perEndpoint(this.#toolCalls),
+    )
+    this.#register('llm_mock_faults_total', 'Faults injected, by endpoint and mode.', 'counter', () =>
+      [...this.#faults].map(([key, value]) => {
+        const [endpoint, fault] = key.split(' ')
+        return { labels: { endpoint: endpoint!, fault: fault! }, value }
+      }),
+    )
+    this.#register(
+      'llm_mock_time_to_first_byte_seconds',
+      'From request received to the first response byte written, artificial latency included.',
+      'histogram',
+      () =>
+        [...this.#ttfb].flatMap(([endpoint, h]) =>
+          histogramSamples('llm_mock_time_to_first_byte_seconds', endpoint, h),
+        ),
+    )
+  }
+
+  #register(name: string, help: string, type: string, values: () => Sample[]): void {
+    const get = () => ({ name, help, type, aggregator: 'sum', values: values() })
+    this.registry.registerMetric({ name, get } as never)
   }
 
   request(endpoint: Endpoint, status: number): void {
-    this.#child(`r ${endpoint} ${status}`, () => this.#requests.labels(endpoint, String(status))).inc()
+    let byStatus = this.#requests.get(endpoint)
+    if (!byStatus) {
+      byStatus = new Map()
+      this.#requests.set(endpoint, byStatus)
+    }
+    byStatus.set(status, (byStatus.get(status) ?? 0) + 1)
   }
 
   streamStarted(endpoint: Endpoint): void {
-    this.#child(`s ${endpoint}`, () => this.#activeStreams.labels(endpoint)).inc()
+    this.#activeStreams.set(endpoint, (this.#activeStreams.get(endpoint) ?? 0) + 1)
   }
 
   streamEnded(endpoint: Endpoint): void {
-    this.#child(`s ${endpoint}`, () => this.#activeStreams.labels(endpoint)).dec()
+    this.#activeStreams.set(endpoint, (this.#activeStreams.get(endpoint) ?? 0) - 1)
   }
 
   bytes(endpoint: Endpoint, n: number): void {
-    this.#child(`b ${endpoint}`, () => this.#bytes.labels(endpoint)).inc(n)
+    this.#bytes.set(endpoint, (this.#bytes.get(endpoint) ?? 0) + n)
   }
 
   firstByte(endpoint: Endpoint, seconds: number): void {
-    this.#child(`t ${endpoint}`, () => this.#ttfb.labels(endpoint)).observe(seconds)
+    let h = this.#ttfb.get(endpoint)
+    if (!h) {
+      h = { buckets: TTFB_BUCKETS.map(() => 0), sum: 0, count: 0 }
+      this.#ttfb.set(endpoint, h)
+    }
+    for (let i = 0; i < TTFB_BUCKETS.length; i++)
+      if (seconds <= TTFB_BUCKETS[i]!) {
+        h.buckets[i]!++
+        break
+      }
+    h.sum += seconds
+    h.count++
   }
 
   fault(endpoint: Endpoint, mode: string): void {
-    this.#faults.labels(endpoint, mode).inc()
+    const key = `${endpoint} ${mode}`
+    this.#faults.set(key, (this.#faults.get(key) ?? 0) + 1)
   }
 
   toolCall(endpoint: Endpoint): void {
-    this.#child(`c ${endpoint}`, () => this.#toolCalls.labels(endpoint)).inc()
+    this.#toolCalls.set(endpoint, (this.#toolCalls.get(endpoint) ?? 0) + 1)
   }
+}
+
+function perEndpoint(values: Map<Endpoint, number>): Sample[] {
+  return [...values].map(([endpoint, value]) => ({ labels: { endpoint }, value }))
+}
+
+function histogramSamples(
+  name: string,
+  endpoint: string,
+  h: { buckets: number[]; sum: number; count: number },
+) {
+  let cumulative = 0
+  const samples: Sample[] = TTFB_BUCKETS.map((le, i) => {
+    cumulative += h.buckets[i]!
+    return { metricName: `${name}_bucket`, labels: { le, endpoint }, value: cumulative }
+  })
+  samples.push(
+    { metricName: `${name}_bucket`, labels: { le: '+Inf', endpoint }, value: h.count },
+    { metricName: `${name}_sum`, labels: { endpoint }, value: h.sum },
+    { metricName: `${name}_count`, labels: { endpoint }, value: h.count },
+  )
+  return samples
 }

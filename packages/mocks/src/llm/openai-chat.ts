@@ -22,7 +22,9 @@ function usage(plan: ReplyPlan, ctx: RenderContext) {
 }
 
 function tail(plan: ReplyPlan, ctx: RenderContext, envelope: string, includeUsage: boolean): string {
-  const usageEvent = includeUsage ? `${envelope}[],"usage":${JSON.stringify(usage(plan, ctx))}}\n\n` : ''
+  if (!includeUsage) return 'data: [DONE]\n\n'
+  const completion = completionTokens(plan)
+  const usageEvent = `${envelope}[],"usage":{"prompt_tokens":${ctx.promptTokens},"completion_tokens":${completion},"total_tokens":${ctx.promptTokens + completion},"prompt_tokens_details":{"cached_tokens":0},"completion_tokens_details":{"reasoning_tokens":0}}}\n\n`
   return `${usageEvent}data: [DONE]\n\n`
 }
 
@@ -64,6 +66,7 @@ export const chatRenderer: Renderer<ChatRequest> = {
     const includeUsage = body.stream_options?.include_usage === true
     const envelope = envelopeOf(ctx)
     return fromTemplate({
+      kind: 'chat',
       tokens: plan.tokens,
       key: `${envelope.length}|${ctx.created}|${ctx.model}|${includeUsage}|${plan.stoppedAtLimit}`,
       id: ctx.id,

@@ -1,7 +1,14 @@
 // POST /v1/responses in OpenAI's wire format: typed events, each with a sequence number, from
 // `response.created` through `response.completed`.
 
-import { completionTokens, jsonTokens, namedEvent, type RenderContext, type Renderer } from './render.ts'
+import {
+  completionTokens,
+  fromTemplate,
+  jsonTokens,
+  namedEvent,
+  type RenderContext,
+  type Renderer,
+} from './render.ts'
 import type { ReplyPlan } from './reply-plan.ts'
 import type { ResponsesRequest } from './schemas.ts'
 
@@ -61,35 +68,79 @@ function response(plan: ReplyPlan, ctx: RenderContext, body: ResponsesRequest, d
   }
 }
 
+type TextPlan = Extract<ReplyPlan, { kind: 'text' }>
+
+const DELTA =
+  'event: response.output_text.delta\ndata: {"type":"response.output_text.delta","sequence_number":'
+
+/**
+ * A text answer in three parts: the events before the deltas and after them, rendered per answer,
+ * and the deltas, which differ between answers only in the item id (the stream template's part).
+ */
+function textParts(plan: TextPlan, ctx: RenderContext, body: ResponsesRequest) {
+  let sequence = 0
+  const event = (type: string, fields: Record<string, unknown>) =>
+    namedEvent(type, { type, sequence_number: sequence++, ...fields })
+  const item = outputItem(plan, ctx, false)
+  const at = { item_id: item.id, output_index: 0 }
+  const part = { type: 'output_text', text: '', annotations: [], logprobs: [] }
+  const head = [
+    event('response.created', { response: response(plan, ctx, body, false) }),
+    event('response.in_progress', { response: response(plan, ctx, body, false) }),
+    event('response.output_item.added', { output_index: 0, item }),
+    event('response.content_part.added', { ...at, content_index: 0, part }),
+  ]
+  const first = sequence
+  const fields = `,"item_id":"${item.id}","output_index":0,"content_index":0,"delta":`
+  const deltas = () =>
+    jsonTokens(plan.tokens).map((d, i) => `${DELTA}${first + i}${fields}${d},"logprobs":[]}\n\n`)
+  sequence += plan.tokens.length
+  const tail = [
+    event('response.output_text.done', { ...at, content_index: 0, text: plan.text, logprobs: [] }),
+    event('response.content_part.done', { ...at, content_index: 0, part: { ...part, text: plan.text } }),
+    event('response.output_item.done', { output_index: 0, item: outputItem(plan, ctx, true) }),
+    event('response.completed', { response: response(plan, ctx, body, true) }),
+  ]
+  return { head, deltas, tail }
+}
+
+function toolEvents(plan: Extract<ReplyPlan, { kind: 'tool' }>, ctx: RenderContext, body: ResponsesRequest) {
+  let sequence = 0
+  const event = (type: string, fields: Record<string, unknown>) =>
+    namedEvent(type, { type, sequence_number: sequence++, ...fields })
+  const item = outputItem(plan, ctx, false)
+  const at = { item_id: item.id, output_index: 0 }
+  return [
+    event('response.created', { response: response(plan, ctx, body, false) }),
+    event('response.in_progress', { response: response(plan, ctx, body, false) }),
+    event('response.output_item.added', { output_index: 0, item }),
+    ...plan.argumentChunks.map((delta) => event('response.function_call_arguments.delta', { ...at, delta })),
+    event('response.function_call_arguments.done', { ...at, name: plan.name, arguments: plan.arguments }),
+    event('response.output_item.done', { output_index: 0, item: outputItem(plan, ctx, true) }),
+    event('response.completed', { response: response(plan, ctx, body, true) }),
+  ]
+}
+
 export const responsesRenderer: Renderer<ResponsesRequest> = {
   stream(plan, ctx, body) {
-    const events: string[] = []
-    let sequence = 0
-    const emit = (type: string, fields: Record<string, unknown>) =>
-      events.push(namedEvent(type, { type, sequence_number: sequence++, ...fields }))
-    emit('response.created', { response: response(plan, ctx, body, false) })
-    emit('response.in_progress', { response: response(plan, ctx, body, false) })
-    const item = outputItem(plan, ctx, false)
-    const at = { item_id: item.id, output_index: 0 }
-    emit('response.output_item.added', { output_index: 0, item })
-    if (plan.kind === 'text') {
-      const part = { type: 'output_text', text: '', annotations: [], logprobs: [] }
-      emit('response.content_part.added', { ...at, content_index: 0, part })
-      // Deltas from a string template: the bulk of a long answer, and all alike but for two fields.
-      const head = `event: response.output_text.delta\ndata: {"type":"response.output_text.delta","sequence_number":`
-      const fields = `,"item_id":"${item.id}","output_index":0,"content_index":0,"delta":`
-      for (const delta of jsonTokens(plan.tokens))
-        events.push(`${head}${sequence++}${fields}${delta},"logprobs":[]}\n\n`)
-      emit('response.output_text.done', { ...at, content_index: 0, text: plan.text, logprobs: [] })
-      emit('response.content_part.done', { ...at, content_index: 0, part: { ...part, text: plan.text } })
-    } else {
-      for (const delta of plan.argumentChunks)
-        emit('response.function_call_arguments.delta', { ...at, delta })
-      emit('response.function_call_arguments.done', { ...at, name: plan.name, arguments: plan.arguments })
-    }
-    emit('response.output_item.done', { output_index: 0, item: outputItem(plan, ctx, true) })
-    emit('response.completed', { response: response(plan, ctx, body, true) })
-    return events
+    if (plan.kind === 'tool') return toolEvents(plan, ctx, body)
+    const { head, deltas, tail } = textParts(plan, ctx, body)
+    return [...head, ...deltas(), ...tail]
+  },
+
+  streamBuffer(plan, ctx, body) {
+    if (plan.kind !== 'text') return undefined
+    const { head, deltas, tail } = textParts(plan, ctx, body)
+    return fromTemplate({
+      kind: 'responses',
+      tokens: plan.tokens,
+      key: String(ctx.id.length),
+      id: ctx.id,
+      idPrefix: '"item_id":"msg_',
+      head: head.join(''),
+      tail: tail.join(''),
+      render: deltas,
+    })
   },
 
   json(plan, ctx, body) {

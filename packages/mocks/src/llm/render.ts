@@ -72,10 +72,13 @@ interface StreamTemplate {
   idOffsets: number[]
 }
 
-const templates = new WeakMap<string[], StreamTemplate>()
+// Per token array, one template per kind of stream (chat, messages, responses).
+const templates = new WeakMap<string[], Map<string, StreamTemplate>>()
 const filledWith = new WeakMap<Buffer, { template: StreamTemplate; id: Buffer; at: number }>()
 
 export interface TemplatedStream {
+  /** Which renderer's stream this is: each keeps its own template for the same tokens. */
+  kind: string
   /** The answer's tokens: the cache key, so it must be the same array for the same answer. */
   tokens: string[]
   /** Everything else the cached part depends on. */
@@ -96,7 +99,12 @@ export interface TemplatedStream {
  * is rebuilt when the key changes (model, options, the `created` second).
  */
 export function fromTemplate(stream: TemplatedStream): Buffer {
-  let template = templates.get(stream.tokens)
+  let byKind = templates.get(stream.tokens)
+  if (!byKind) {
+    byKind = new Map()
+    templates.set(stream.tokens, byKind)
+  }
+  let template = byKind.get(stream.kind)
   if (template?.key !== stream.key) {
     const bytes = Buffer.from(stream.render().join(''))
     const idOffsets: number[] = []
@@ -107,7 +115,7 @@ export function fromTemplate(stream: TemplatedStream): Buffer {
         idOffsets.push(at + skip)
     }
     template = { key: stream.key, bytes, id: Buffer.from(stream.id, 'latin1'), idOffsets }
-    templates.set(stream.tokens, template)
+    byKind.set(stream.kind, template)
   }
   const at = Buffer.byteLength(stream.head)
   const out = acquireBuffer(at + template.bytes.length + Buffer.byteLength(stream.tail))

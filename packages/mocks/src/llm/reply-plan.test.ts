@@ -70,6 +70,23 @@ describe('planReply', () => {
     expect(responses).toMatchObject({ lastUserText: 'q', toolCallsThisTurn: 1, toolNames: ['f'] })
   })
 
+  it('offers no tools when tool_choice is none', () => {
+    const tools = [{ type: 'function', function: { name: 'execute' } }]
+    const messages = [{ role: 'user' as const, content: 'a' }]
+    expect(chatConversation({ model: 'm', messages, tools, tool_choice: 'none' }).toolNames).toEqual([])
+    expect(chatConversation({ model: 'm', messages, tools, tool_choice: 'auto' }).toolNames).toEqual([
+      'execute',
+    ])
+    const anthropic = {
+      model: 'm',
+      max_tokens: 1,
+      messages,
+      tools: [{ name: 'x' }],
+      tool_choice: { type: 'none' },
+    }
+    expect(messagesConversation(messagesRequestSchema.parse(anthropic)).toolNames).toEqual([])
+  })
+
   it('calls the tool the control block names when offered, else the first one', () => {
     const conversation = (text: string) => ({
       lastUserText: text,

@@ -70,7 +70,7 @@ describe('cached stream templates', () => {
     await using mock = await startLlmMock({ responsePayloadSize: 40 })
     const answers: { model: string; id: string; text: string }[] = []
     for (const model of ['a', 'b', 'a', 'b']) {
-      for (const path of ['/v1/chat/completions', '/v1/messages']) {
+      for (const path of ['/v1/chat/completions', '/v1/messages', '/v1/responses']) {
         const res = await fetch(`${mock.url}${path}`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
@@ -78,14 +78,22 @@ describe('cached stream templates', () => {
             model,
             max_tokens: 100,
             messages: [{ role: 'user', content: 'hi' }],
+            input: 'hi',
             stream: true,
           }),
         })
         const text = await res.text()
         const models = new Set([...text.matchAll(/"model":"([^"]*)"/g)].map((m) => m[1]))
         expect(models).toEqual(new Set([model]))
-        const id = /"id":"((?:chatcmpl-|msg_)[^"]+)"/.exec(text)![1]!
-        const deltas = [...text.matchAll(/"(?:content|text)":"([^"]*)"/g)].map((m) => m[1]).join('')
+        const id = /"id":"((?:chatcmpl-|msg_|resp_)[^"]+)"/.exec(text)![1]!
+        const itemIds = new Set([...text.matchAll(/"item_id":"([^"]+)"/g)].map((m) => m[1]))
+        expect(itemIds.size).toBeLessThanOrEqual(1)
+        if (itemIds.size === 1) expect([...itemIds][0]).toBe(id.replace('resp_', 'msg_'))
+        const deltas = text
+          .split('\n\n')
+          .filter((e) => /content_block_delta|output_text\.delta|"delta":\{"content"/.test(e))
+          .map((e) => /"(?:content|text|delta)":"([^"]*)"/.exec(e)![1])
+          .join('')
         answers.push({ model, id, text: deltas })
       }
     }

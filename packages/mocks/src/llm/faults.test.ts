@@ -126,6 +126,21 @@ describe('faults as the openai client sees them', () => {
   })
 })
 
+describe('faults as the openai responses client sees them', () => {
+  it('truncate: typed events stop before response.completed, leaving an in-progress partial response', async () => {
+    const stream = openaiClient(mock.url).responses.stream({ model: 'm', input: 'hi' }, fault('truncate'))
+    const types: string[] = []
+    stream.on('event', (event) => types.push(event.type))
+    // This SDK resolves with its snapshot when the stream ends early; what tells is the status.
+    const final = await stream.finalResponse()
+    expect(final.status).toBe('in_progress')
+    expect(final.output_text.length).toBeGreaterThan(0)
+    expect(final.output_text.length).toBeLessThan(400)
+    expect(types[0]).toBe('response.created')
+    expect(types).not.toContain('response.completed')
+  })
+})
+
 describe('faults as the anthropic client sees them', () => {
   it('truncate: the stream ends without message_stop and the final message is refused', async () => {
     const stream = anthropicClient(mock.url).messages.stream(

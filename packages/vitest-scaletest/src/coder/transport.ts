@@ -1,11 +1,9 @@
 import { type Dispatcher, request } from 'undici'
 import type { z } from 'zod'
 
+import { BYPASS_RATELIMIT_HEADER, SESSION_TOKEN_HEADER } from '../http/http-client.ts'
 import { CoderApiError, CoderRequestError, CoderResponseShapeError } from './errors.ts'
 import { errorBodySchema } from './schemas.ts'
-
-export const SESSION_TOKEN_HEADER = 'Coder-Session-Token'
-export const BYPASS_RATE_LIMIT_HEADER = 'X-Coder-Bypass-Ratelimit'
 
 export interface TransportOptions {
   /** Deployment URL, e.g. http://127.0.0.1:3000 (a trailing path prefix is kept). */
@@ -64,7 +62,7 @@ export class CoderTransport {
     this.#sessionToken = options.sessionToken || undefined
     this.#timeoutMs = options.timeoutMs ?? 30_000
     this.#headers = { ...options.headers }
-    if (options.bypassRateLimit) this.#headers[BYPASS_RATE_LIMIT_HEADER] = 'true'
+    if (options.bypassRateLimit) this.#headers[BYPASS_RATELIMIT_HEADER] = 'true'
     this.#options = options
   }
 

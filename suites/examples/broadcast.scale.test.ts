@@ -1,7 +1,7 @@
 // Example scenario: every member of a room gets a broadcast over its websocket. Copy this file to
 // start a new scenario; docs/writing-scenarios.md walks through it step by step.
 
-import { concurrent, expect, formatResultsText, scaletest } from '@scaletest/vitest'
+import { concurrent, expect, formatResultsText, scaleTest } from '@scaletest/vitest'
 import { memberRunner, type RoomEvent } from './member-runner.ts'
 import { startRoomServer } from './room-server.ts'
 
@@ -9,7 +9,7 @@ const MEMBERS = 25
 
 // The target under test, started once per file and closed after every test's harness cleaned up.
 // biome-ignore lint/correctness/noEmptyPattern: Vitest reads fixture dependencies from this pattern
-const test = scaletest.extend('room', { scope: 'file' }, async ({}, { onCleanup }) => {
+const test = scaleTest.extend('room', { scope: 'file' }, async ({}, { onCleanup }) => {
   const server = await startRoomServer()
   onCleanup(() => server.close())
   return server

@@ -8,7 +8,7 @@ import {
   expect,
   type HarnessResults,
   SharedHttpPool,
-  scaletest,
+  scaleTest,
   TEMPLATE_DELETED_NOTIFICATION_ID,
 } from '@scaletest/vitest'
 import { loadNotificationsConfig } from './config.ts'
@@ -17,7 +17,7 @@ import { LATENCY_METRIC, MISSED_METRIC, notificationMetrics } from './runner/met
 import { notificationRunner, SMTP_RECEIPTS, WEBSOCKET_RECEIPTS } from './runner/run.ts'
 import { deleteLeftoverTemplates, deleteTemplatesBackToBack } from './trigger.ts'
 
-scaletest(
+scaleTest(
   'template deletion reaches every template admin by websocket and email',
   async ({ coder, mocks, harness, barrier, metrics, logger, onTestFinished }) => {
     const config = loadNotificationsConfig(process.env, mocks.smtpApiUrl)

@@ -4,7 +4,7 @@ import { afterAll, describe, expect } from 'vitest'
 
 import { loadConfig } from './config.ts'
 import { MocksNotConfiguredError } from './errors.ts'
-import { resolveMocks, scaletest } from './fixtures.ts'
+import { resolveMocks, scaleTest } from './fixtures.ts'
 import type { HarnessResults } from './harness/results.ts'
 
 type Task = { meta: { scaletest?: { harness?: unknown[]; metrics?: unknown } } }
@@ -21,18 +21,18 @@ const seen: {
 }
 
 describe('scaletest fixtures', () => {
-  scaletest('provides the typed config and a logger', ({ config, logger }) => {
+  scaleTest('provides the typed config and a logger', ({ config, logger }) => {
     expect({ ...config, seed: 0 }).toEqual({ ...loadConfig(process.env), seed: 0 })
     expect(config.concurrency).toBeGreaterThanOrEqual(0)
     expect(typeof logger.info).toBe('function')
   })
 
-  scaletest('the mocks fixture without the scaletest globalSetup fails with a clear error', () => {
+  scaleTest('the mocks fixture without the scaletest globalSetup fails with a clear error', () => {
     expect(() => resolveMocks()).toThrow(MocksNotConfiguredError)
     expect(() => resolveMocks()).toThrow(/needs the scaletest globalSetup/)
   })
 
-  scaletest('harness results and metrics land in task.meta.scaletest', async ({ harness, metrics, task }) => {
+  scaleTest('harness results and metrics land in task.meta.scaletest', async ({ harness, metrics, task }) => {
     seen.passedTask = task as unknown as Task
     harness.add('fixture', 'a', { run: ({ log }) => log('hello') })
     metrics.counter('fixture_runs_total').inc()
@@ -40,7 +40,7 @@ describe('scaletest fixtures', () => {
     expect(results).toHaveNoFailures()
   })
 
-  scaletest.fails('cleans up after a failed test', async ({ harness, task }) => {
+  scaleTest.fails('cleans up after a failed test', async ({ harness, task }) => {
     seen.failedTask = task as unknown as Task
     harness.add('fixture', 'failing', {
       run: () => {},
@@ -50,7 +50,7 @@ describe('scaletest fixtures', () => {
     throw new Error('the test body failed after the run')
   })
 
-  scaletest.fails(
+  scaleTest.fails(
     'cleans up interrupted runs when the test times out',
     { timeout: 150 },
     async ({ harness, task }) => {
@@ -63,7 +63,7 @@ describe('scaletest fixtures', () => {
     },
   )
 
-  scaletest.fails('a failed cleanup fails an otherwise passing test', async ({ harness, task }) => {
+  scaleTest.fails('a failed cleanup fails an otherwise passing test', async ({ harness, task }) => {
     seen.cleanupFailedTask = task as unknown as Task
     harness.add('fixture', 'leaky', {
       run: () => {},
@@ -74,7 +74,7 @@ describe('scaletest fixtures', () => {
     expect(await harness.run()).toHaveNoFailures()
   })
 
-  scaletest('barriers left waiting are released at teardown', async ({ barrier, waitBuffer }) => {
+  scaleTest('barriers left waiting are released at teardown', async ({ barrier, waitBuffer }) => {
     const dialed = barrier(2, { name: 'dialed' })
     dialed.wait().catch((err: unknown) => {
       seen.barrierError = err

@@ -41,7 +41,7 @@ export function httpDefaults(config: ScaletestConfig): HttpClientOptions {
   }
 }
 
-export const scaletest = base
+export const scaleTest = base
   .extend('config', { scope: 'worker' }, () => loadConfig(process.env))
   .extend('logger', { scope: 'worker' }, ({ config }) => createLogger({ level: config.logLevel }))
   .extend('mocks', () => resolveMocks())

@@ -107,9 +107,9 @@ describe('ScaletestReporter through the programmatic API', () => {
   }, async () => {
     await using project = await createProject({
       'fixture.scale.test.ts': `import { expect } from 'vitest'
-import { scaletest } from ${JSON.stringify(WORKER_ENTRY)}
+import { scaleTest } from ${JSON.stringify(WORKER_ENTRY)}
 
-scaletest('runs through the harness', async ({ metrics, harness }) => {
+scaleTest('runs through the harness', async ({ metrics, harness }) => {
   const latency = metrics.histogram('fixture_latency_seconds', { help: 'latency' })
   const missed = metrics.counter('fixture_missed_total', { help: 'missed' })
   for (let i = 1; i <= 5; i++) {

@@ -3,7 +3,7 @@
 
 import { z } from 'zod'
 
-import { parseDuration } from '@scaletest/vitest'
+import { ConfigError, parseDuration } from '@scaletest/vitest'
 
 const duration = (fallback: string) =>
   z
@@ -84,10 +84,6 @@ export interface NotificationsConfig {
   smtpApiUrl: string | undefined
 }
 
-export class NotificationsConfigError extends Error {
-  readonly code = 'SCALETEST_NOTIFICATIONS_CONFIG'
-}
-
 /**
  * @param defaultSmtpApiUrl the SMTP mock this run started; used unless the environment names
  *   another API or `none`.
@@ -101,7 +97,8 @@ export function loadNotificationsConfig(
     const problems = parsed.error.issues.map(
       (i) => `  ${String(i.path[0])}=${JSON.stringify(env[String(i.path[0])])}: ${i.message}`,
     )
-    throw new NotificationsConfigError(
+    throw new ConfigError(
+      parsed.error.issues.map((i) => String(i.path[0])),
       `invalid notification scale test configuration:\n${problems.join('\n')}`,
     )
   }

@@ -23,9 +23,10 @@ export type ScaletestErrorCode =
   | 'SCALETEST_HTTP_STATUS'
   | 'SCALETEST_MOCKS_NOT_CONFIGURED'
 
-export class ScaletestError extends Error {
-  readonly code: ScaletestErrorCode
-  constructor(code: ScaletestErrorCode, message: string, options?: ErrorOptions) {
+/** Base of every error this package throws; subclasses narrow `code`. */
+export class ScaletestError<Code extends string = ScaletestErrorCode> extends Error {
+  readonly code: Code
+  constructor(code: Code, message: string, options?: ErrorOptions) {
     super(message, options)
     this.name = 'ScaletestError'
     this.code = code

@@ -1,9 +1,9 @@
+import { ScaletestError } from '../errors.ts'
+
 /** Misuse of the metrics API or unreadable metrics data; the message names the metric and the fix. */
-export class MetricsError extends Error {
-  readonly code: string
+export class MetricsError extends ScaletestError<string> {
   constructor(code: string, message: string, options?: ErrorOptions) {
-    super(message, options)
+    super(code, message, options)
     this.name = 'MetricsError'
-    this.code = code
   }
 }

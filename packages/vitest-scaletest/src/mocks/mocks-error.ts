@@ -1,3 +1,5 @@
+import { ScaletestError } from '../errors.ts'
+
 export type MocksErrorCode =
   | 'SCALETEST_MOCKS_BAD_ENV'
   | 'SCALETEST_DOCKER_REQUIRED'
@@ -5,11 +7,9 @@ export type MocksErrorCode =
   | 'SCALETEST_MOCKS_LOGIN_FAILED'
 
 /** Why the mocks of a run could not be chosen or started; the message says what to do. */
-export class MocksError extends Error {
-  readonly code: MocksErrorCode
+export class MocksError extends ScaletestError<MocksErrorCode> {
   constructor(code: MocksErrorCode, message: string, options?: ErrorOptions) {
-    super(message, options)
+    super(code, message, options)
     this.name = 'MocksError'
-    this.code = code
   }
 }

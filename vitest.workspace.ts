@@ -27,6 +27,8 @@ export default [
       // Starts the mocks once per run (SCALETEST_MOCKS: container | process | inprocess | external)
       // and provides their endpoints as inject('scaletestMocks').
       globalSetup: ['../packages/vitest-scaletest/src/mocks/global-setup.ts'],
+      // Ctrl-C or SIGTERM interrupts running scenarios so they clean up and report partial results.
+      runner: '../packages/vitest-scaletest/src/runner.ts',
       testTimeout: 120_000,
       hookTimeout: 120_000,
     },

@@ -17,6 +17,7 @@ import { evaluateThresholds } from '../metrics/threshold-eval.ts'
 import { parseThresholds } from '../metrics/threshold-parser.ts'
 import type { HarnessFromTest } from './harness-results.ts'
 import { mergeHarnessResults, readHarness } from './harness-results.ts'
+import { handleInterrupts, type InterruptHandling } from './interrupt-handler.ts'
 import type { ResolvedReporterOptions, ScaletestReporterOptions } from './options.ts'
 import { resolveReporterOptions } from './options.ts'
 import { Progress } from './progress.ts'
@@ -46,6 +47,7 @@ export class ScaletestReporter implements Reporter {
   #progress: Progress | undefined
   #server: MetricsServer | undefined
   #startedAt = Date.now()
+  #interrupts: InterruptHandling | undefined
 
   /** Throws (so Vitest stops before running anything) on bad options or threshold syntax. */
   constructor(options: ScaletestReporterOptions = {}) {
@@ -54,6 +56,9 @@ export class ScaletestReporter implements Reporter {
 
   onInit(vitest: Vitest): void {
     this.#vitest = vitest
+    this.#interrupts?.restore()
+    this.#interrupts = handleInterrupts(vitest, (m) => this.#warn(m))
+    vitest.onClose(() => this.#interrupts?.restore())
   }
 
   async onTestRunStart(specifications: ReadonlyArray<TestSpecification>): Promise<void> {
@@ -124,6 +129,9 @@ export class ScaletestReporter implements Reporter {
       if (this.#counts.withScaletest > 0) await this.#report()
     } finally {
       await this.#closeServer()
+      // An interrupted run exits as Node would on the signal, whatever the tests did.
+      const interrupted = this.#interrupts?.exitCode()
+      if (interrupted !== undefined) process.exitCode = interrupted
     }
   }
 

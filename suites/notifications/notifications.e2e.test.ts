@@ -1,0 +1,140 @@
+// The scenario as a CI pipeline runs it: in its own Vitest process, against a simulator and an
+// SMTP mock started here (given as CODER_URL and SCALETEST_SMTP_API_URL, like a real deployment),
+// so these tests can break the target and interrupt the run.
+
+import { type ChildProcess, spawn } from 'node:child_process'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+
+import { afterEach, expect, it } from 'vitest'
+
+import { type NotificationFaults, startCoderdSimulator, startSmtpMock } from '@scaletest/mocks'
+
+const repoRoot = resolve(import.meta.dirname, '../..')
+const owner = { email: 'owner@scaletest.local', username: 'owner', password: 'e2e-test-password' }
+const teardown: Array<() => Promise<void>> = []
+
+afterEach(async () => {
+  for (const step of teardown.splice(0).reverse()) await step()
+})
+
+it('fails the run when notifications arrive after the timeout, naming the missed counter', async () => {
+  const target = await startTarget({ delayMs: 60_000 })
+  const run = runScenario(target, { CODER_SCALETEST_NOTIFICATION_TIMEOUT: '2s' })
+  const { code, output } = await run.exited
+
+  expect(code).not.toBe(0)
+  expect(output).toMatch(/threshold failed: .*notification_delivery_missed_total count==0 \(measured [1-9]/)
+  expect(output).not.toContain(target.sessionToken)
+  const results = await target.results()
+  expect(results.thresholds.ok).toBe(false)
+  expect(results.thresholds.results).toContainEqual(
+    expect.objectContaining({ selector: 'notification_delivery_missed_total', ok: false }),
+  )
+  // Only the one receiver (20% of 5) missed; its websocket and its email were both late.
+  expect(results.harness.total_fail).toBe(1)
+  // Cleanup ran although the run failed: only the owner is left.
+  expect([...target.coderd.state.users.values()].map((u) => u.username)).toEqual(['owner'])
+}, 60_000)
+
+it('on SIGINT mid-run stops, deletes what it created and writes partial results', async () => {
+  // Deliveries never come, so the run would wait out its 30 s notification timeout.
+  const target = await startTarget({ delayMs: 600_000 })
+  const run = runScenario(target, {})
+  while (target.coderd.state.users.size < 6) await sleep(50) // the owner and the 5 runners' users
+  await sleep(500)
+  // A terminal's Ctrl-C reaches the whole process group: Vitest and its workers.
+  process.kill(-run.child.pid!, 'SIGINT')
+  const interruptedAt = Date.now()
+  const { code, output } = await run.exited
+
+  expect(code).toBe(130)
+  expect(Date.now() - interruptedAt).toBeLessThan(20_000)
+  expect(output).toContain('SIGINT: cancelling the run')
+  expect([...target.coderd.state.users.values()].map((u) => u.username)).toEqual(['owner'])
+  const results = await target.results()
+  expect(results.harness.total_runs).toBe(5)
+  expect(Object.values(results.harness.runs).some((r) => /interrupted/.test(String(r.error)))).toBe(true)
+}, 60_000)
+
+interface Target {
+  coderd: Awaited<ReturnType<typeof startCoderdSimulator>>
+  smtpApiUrl: string
+  sessionToken: string
+  outputDir: string
+  results(): Promise<{
+    thresholds: { ok: boolean; results: unknown[] }
+    harness: { total_runs: number; total_fail: number; runs: Record<string, { error: string | null }> }
+  }>
+}
+
+async function startTarget(faults: NotificationFaults): Promise<Target> {
+  const smtp = await startSmtpMock()
+  teardown.push(() => smtp.close())
+  const coderd = await startCoderdSimulator({
+    firstUser: owner,
+    emailSmarthost: `${smtp.smtpHost}:${smtp.smtpPort}`,
+    faults,
+  })
+  teardown.push(() => coderd.close())
+  const outputDir = await mkdtemp(join(tmpdir(), 'scaletest-notifications-'))
+  teardown.push(() => rm(outputDir, { recursive: true, force: true }))
+  const login = await fetch(`${coderd.url}/api/v2/users/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: owner.email, password: owner.password }),
+  })
+  const { session_token } = (await login.json()) as { session_token: string }
+  return {
+    coderd,
+    smtpApiUrl: smtp.apiUrl,
+    sessionToken: session_token,
+    outputDir,
+    results: async () => JSON.parse(await readFile(join(outputDir, 'results.json'), 'utf8')),
+  }
+}
+
+function runScenario(target: Target, env: NodeJS.ProcessEnv) {
+  const { SCALETEST_MOCKS: _m, SCALETEST_REQUIRE_DOCKER: _r, ...inherited } = process.env
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [
+      join(repoRoot, 'node_modules/vitest/vitest.mjs'),
+      'run',
+      'suites/notifications/notifications.scale.test.ts',
+    ],
+    {
+      cwd: repoRoot,
+      // Its own process group, so the SIGINT test can signal it as a terminal would.
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        ...inherited,
+        CI: 'true',
+        NO_COLOR: '1',
+        FORCE_COLOR: '0',
+        CODER_URL: target.coderd.url,
+        CODER_SESSION_TOKEN: target.sessionToken,
+        SCALETEST_SMTP_API_URL: target.smtpApiUrl,
+        SCALETEST_MOCKS_START: 'smtp,coderd',
+        SCALETEST_OUTPUT_DIR: target.outputDir,
+        CODER_SCALETEST_NOTIFICATION_USER_COUNT: '5',
+        CODER_SCALETEST_SMTP_POLL_INTERVAL: '250ms',
+        ...env,
+      },
+    },
+  )
+  teardown.push(async () => {
+    if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, 'SIGKILL')
+  })
+  let output = ''
+  child.stdout!.on('data', (chunk) => (output += chunk))
+  child.stderr!.on('data', (chunk) => (output += chunk))
+  const exited = new Promise<{ code: number | null; output: string }>((resolvePromise, reject) => {
+    child.on('error', reject)
+    child.on('close', (code) => resolvePromise({ code, output }))
+  })
+  return { child, exited }
+}

@@ -1,6 +1,5 @@
-import { getContainerRuntimeClient } from 'testcontainers'
-
 import { mocksImage } from './mocks-image.ts'
+import { runtimeClient } from './runtime-client.ts'
 
 export type DockerProbe =
   | { available: true; engine: string; image: string }
@@ -21,7 +20,7 @@ export async function probeDocker(image = mocksImage()): Promise<DockerProbe> {
     )
   })
   try {
-    const client = await Promise.race([getContainerRuntimeClient(), timeout])
+    const client = await Promise.race([runtimeClient(), timeout])
     const runtime = client.info.containerRuntime
     const engine = `${runtime.serverVersion} at ${runtime.host}`
     const dockerode = client.container.dockerode

@@ -19,4 +19,5 @@ export {
 } from './mocks-image.ts'
 export { listRunContainers, type RemovedResources, removeRunResources } from './remove-run-resources.ts'
 export { startRunNetwork } from './run-network.ts'
+export { runtimeClient } from './runtime-client.ts'
 export { SMTP_MOCK_ALIAS, SmtpMockContainer, StartedSmtpMockContainer } from './smtp-mock-container.ts'

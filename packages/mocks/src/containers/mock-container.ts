@@ -1,6 +1,7 @@
-import { AbstractStartedContainer, GenericContainer, getContainerRuntimeClient, Wait } from 'testcontainers'
+import { AbstractStartedContainer, GenericContainer, Wait } from 'testcontainers'
 
 import { LABEL_MOCK, MockContainerConfigError } from './mocks-image.ts'
+import { runtimeClient } from './runtime-client.ts'
 
 const STARTUP_TIMEOUT_MS = 60_000
 // The HTTP wait retries every read timeout; /healthz answers in a millisecond once the mock is up.
@@ -50,7 +51,7 @@ export abstract class MockContainer extends GenericContainer {
 
   protected override async beforeContainerCreated(): Promise<void> {
     this.withCommand([this.#command, ...this.listenArgs(), ...this.#extraArgs])
-    const client = await getContainerRuntimeClient()
+    const client = await runtimeClient()
     if (this.#publishOnAllInterfaces || !LOCAL_HOSTS.has(client.info.containerRuntime.host)) return
     for (const bindings of Object.values(this.hostConfig.PortBindings ?? {}) as { HostIp?: string }[][]) {
       for (const binding of bindings) binding.HostIp = '127.0.0.1'

@@ -1,6 +1,5 @@
-import { getContainerRuntimeClient } from 'testcontainers'
-
 import { LABEL_RUN_ID } from './mocks-image.ts'
+import { runtimeClient } from './runtime-client.ts'
 
 export interface RemovedResources {
   containers: number
@@ -12,7 +11,7 @@ export interface RemovedResources {
  * than once and concurrently with a normal stop: resources already gone are not errors.
  */
 export async function removeRunResources(runId: string): Promise<RemovedResources> {
-  const docker = (await getContainerRuntimeClient()).container.dockerode
+  const docker = (await runtimeClient()).container.dockerode
   const filters = JSON.stringify({ label: [`${LABEL_RUN_ID}=${runId}`] })
   const containers = await docker.listContainers({ all: true, filters })
   await Promise.all(
@@ -25,7 +24,7 @@ export async function removeRunResources(runId: string): Promise<RemovedResource
 
 /** Lists the ids of the containers labelled with `runId` (running or not). */
 export async function listRunContainers(runId: string): Promise<string[]> {
-  const docker = (await getContainerRuntimeClient()).container.dockerode
+  const docker = (await runtimeClient()).container.dockerode
   const filters = JSON.stringify({ label: [`${LABEL_RUN_ID}=${runId}`] })
   return (await docker.listContainers({ all: true, filters })).map((c) => c.Id)
 }

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto'
 
-import { getContainerRuntimeClient, StartedNetwork } from 'testcontainers'
+import { StartedNetwork } from 'testcontainers'
 
 import { LABEL_RUN_ID } from './mocks-image.ts'
+import { runtimeClient } from './runtime-client.ts'
 
 /**
  * Starts a bridge network for the mocks of one run, labelled with the run id so that cleanup
@@ -13,7 +14,7 @@ export async function startRunNetwork(
   runId: string,
   labels: Record<string, string> = {},
 ): Promise<StartedNetwork> {
-  const client = await getContainerRuntimeClient()
+  const client = await runtimeClient()
   const name = `scaletest-${runId.slice(0, 12)}-${randomUUID().slice(0, 8)}`
   const network = await client.network.create({
     Name: name,

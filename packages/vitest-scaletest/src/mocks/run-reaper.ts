@@ -25,9 +25,8 @@ let removeResources: Promise<RemoveRunResources> | undefined
 for (const signal of ['SIGINT', 'SIGHUP', 'SIGPIPE'] as const) process.on(signal, () => {})
 
 async function loadDocker(): Promise<RemoveRunResources> {
-  const { removeRunResources } = await import('@scaletest/mocks/containers')
-  const { getContainerRuntimeClient } = await import('testcontainers')
-  await getContainerRuntimeClient() // connect now so reaping starts at once
+  const { removeRunResources, runtimeClient } = await import('@scaletest/mocks/containers')
+  await runtimeClient() // connect now so reaping starts at once
   return removeRunResources
 }
 

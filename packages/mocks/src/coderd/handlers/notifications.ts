@@ -7,6 +7,7 @@ import { sendEmpty, sendJson } from '../http/respond.ts'
 import { CATALOGUE, CATALOGUE_BY_ID, catalogueJson, TEST_NOTIFICATION } from '../notifications/catalogue.ts'
 import { formatNotification, type InboxFilter, matchesFilter } from '../notifications/inbox-hub.ts'
 import { unreadCount } from '../notifications/notifier.ts'
+import type { UserRecord } from '../records.ts'
 import type { SimRoute } from '../sim.ts'
 import { isUuid, now } from '../state.ts'
 import { resolveUser } from './common.ts'
@@ -144,15 +145,7 @@ export function notificationRoutes(): SimRoute[] {
       handler: (ctx) => {
         const user = resolveUser(ctx, ctx.params.user!)
         if (user.id !== ctx.user.id && !isOwner(ctx.user)) throw forbidden()
-        sendJson(
-          ctx.res,
-          200,
-          [...user.disabledTemplates].map(([id, updatedAt]) => ({
-            id,
-            disabled: true,
-            updated_at: updatedAt,
-          })),
-        )
+        sendJson(ctx.res, 200, preferences(user))
       },
     },
     {
@@ -179,16 +172,13 @@ export function notificationRoutes(): SimRoute[] {
           if (disabled) user.disabledTemplates.set(id, at)
           else user.disabledTemplates.delete(id)
         }
-        sendJson(
-          ctx.res,
-          200,
-          [...user.disabledTemplates].map(([id, updatedAt]) => ({
-            id,
-            disabled: true,
-            updated_at: updatedAt,
-          })),
-        )
+        sendJson(ctx.res, 200, preferences(user))
       },
     },
   ]
+}
+
+/** A user's notification preferences as Coder lists them: one entry per disabled template. */
+function preferences(user: UserRecord) {
+  return [...user.disabledTemplates].map(([id, updatedAt]) => ({ id, disabled: true, updated_at: updatedAt }))
 }

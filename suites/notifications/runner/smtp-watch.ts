@@ -1,5 +1,6 @@
 // Polls the SMTP mock's HTTP API for one receiver's emails through the shared connection pool
 // (coder/coder#20605: thousands of pollers with their own clients ran out of ports).
+import { setTimeout as sleep } from 'node:timers/promises'
 
 import { z } from 'zod'
 
@@ -43,7 +44,7 @@ export async function watchSmtp(
     options.signal.throwIfAborted()
     const receipts = await pollOnce(client, metrics, url, options)
     if (receipts && receipts.length >= options.expected) return receipts.slice(0, options.expected)
-    await sleep(options.pollIntervalMs, options.signal)
+    await sleep(options.pollIntervalMs, undefined, { signal: options.signal })
   }
 }
 
@@ -74,19 +75,4 @@ async function pollOnce(
   return (parsed.data ?? [])
     .filter((m) => m.notification_template_id === options.templateId)
     .map((m) => Date.parse(m.received_at ?? m.date))
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(done, ms)
-    function done() {
-      signal.removeEventListener('abort', abort)
-      resolve()
-    }
-    function abort() {
-      clearTimeout(timer)
-      reject(signal.reason)
-    }
-    signal.addEventListener('abort', abort, { once: true })
-  })
 }

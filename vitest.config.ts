@@ -1,14 +1,8 @@
 import { defineConfig } from 'vitest/config'
 
-import { ScaletestReporter } from '@scaletest/vitest/node'
+import { sourceConditions } from './vitest.sources.ts'
 import projects from './vitest.workspace.ts'
 
-export default defineConfig({
-  test: {
-    projects,
-    // The scaletest reporter only speaks for tests that leave task.meta.scaletest (the `metrics` and
-    // `harness` fixtures do): ordinary unit-test runs get no summary and no files from it.
-    // Thresholds here gate every scale run; scenarios can add their own with metrics.thresholds().
-    reporters: ['default', new ScaletestReporter()],
-  },
-})
+// The projects and the scaletest plugin (which adds the ScaletestReporter to the run) are in
+// vitest.workspace.ts.
+export default defineConfig({ ...sourceConditions, test: { projects } })

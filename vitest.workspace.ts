@@ -1,9 +1,14 @@
 import { defineProject } from 'vitest/config'
 
+import { scaletest } from '@scaletest/vitest/node'
+import { sourceConditions } from './vitest.sources.ts'
+
 // The list of Vitest projects. Vitest 4+ no longer reads this file by itself:
 // vitest.config.ts imports it into `test.projects`.
+
 export default [
   defineProject({
+    ...sourceConditions,
     test: {
       name: 'vitest-scaletest',
       root: './packages/vitest-scaletest',
@@ -11,6 +16,7 @@ export default [
     },
   }),
   defineProject({
+    ...sourceConditions,
     test: {
       name: 'mocks',
       root: './packages/mocks',
@@ -20,15 +26,14 @@ export default [
     },
   }),
   defineProject({
+    ...sourceConditions,
+    // The mocks' globalSetup (SCALETEST_MOCKS: container | process | inprocess | external), the
+    // scenario runner (Ctrl-C lets scenarios clean up and report) and the ScaletestReporter.
+    plugins: [scaletest()],
     test: {
       name: 'suites',
       root: './suites',
       include: ['**/*.test.ts'],
-      // Starts the mocks once per run (SCALETEST_MOCKS: container | process | inprocess | external)
-      // and provides their endpoints as inject('scaletestMocks').
-      globalSetup: ['../packages/vitest-scaletest/src/mocks/global-setup.ts'],
-      // Ctrl-C or SIGTERM interrupts running scenarios so they clean up and report partial results.
-      runner: '../packages/vitest-scaletest/src/runner.ts',
       testTimeout: 120_000,
       hookTimeout: 120_000,
     },

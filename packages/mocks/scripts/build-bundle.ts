@@ -1,4 +1,4 @@
-// Bundles the `scaletest-mocks` CLI and the image's health probe into packages/mocks/dist/ with
+// Bundles the `scaletest-mocks` CLI and the image's health probe into packages/mocks/bundle/ with
 // esbuild: one ESM file each, every dependency inlined, so the image needs no npm install and no
 // network. Run with `npm run build:bundle` (Node 24: it runs this TypeScript directly).
 import { mkdir, rm, stat } from 'node:fs/promises'
@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
 
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..')
-const outdir = join(packageDir, 'dist')
+const outdir = join(packageDir, 'bundle')
 
 export async function buildBundle(): Promise<string[]> {
   await rm(outdir, { recursive: true, force: true })

@@ -35,7 +35,7 @@ if ! DOCKER_BUILDKIT="${DOCKER_BUILDKIT:-0}" docker build --quiet \
   --build-arg "NODE_IMAGE=$NODE_IMAGE" \
   --build-arg "MOCKS_VERSION=$version" \
   --tag "$MOCKS_IMAGE" \
-  "$PACKAGE/dist" >"$log" 2>&1; then
+  "$PACKAGE/bundle" >"$log" 2>&1; then
   cat "$log" >&2
   exit 1
 fi

@@ -1,3 +1,4 @@
+export { mocksCliPath } from './cli-path.ts'
 export * from './coderd/index.ts'
 export * from './llm/index.ts'
 export { type Listening, type ListenOptions, listen, parseAddress } from './shared/listen.ts'

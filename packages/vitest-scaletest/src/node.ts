@@ -4,8 +4,10 @@ export * from './metrics/index.ts'
 export * from './mocks/index.ts'
 export * from './reporter/index.ts'
 
-import { fileURLToPath } from 'node:url'
+import { siblingModule } from './module-path.ts'
 
 /** Path of the scale-scenario test runner, for `test.runner` in a Vitest config: with it, a
  * cancelled run (Ctrl-C, SIGTERM) interrupts running scenarios so they clean up and report. */
-export const scaletestRunnerPath: string = fileURLToPath(new URL('./runner.ts', import.meta.url))
+export const scaletestRunnerPath: string = siblingModule(import.meta.url, 'runner')
+
+export { type ScaletestPluginOptions, scaletest } from './plugin.ts'

@@ -1,5 +1,5 @@
 // Main-process side of the mocks: the global setup and what it is built from.
-import { fileURLToPath } from 'node:url'
+import { siblingModule } from '../module-path.ts'
 
 export { chooseProvider, type ProviderChoice } from './choose-provider.ts'
 export { setup as scaletestGlobalSetup } from './global-setup.ts'
@@ -8,4 +8,4 @@ export { MocksError, type MocksErrorCode } from './mocks-error.ts'
 export { type RunMocks, type StartMocksOptions, startMocks } from './start-mocks.ts'
 
 /** Path of the global setup file, for `test.globalSetup` in a Vitest config. */
-export const globalSetupPath: string = fileURLToPath(new URL('./global-setup.ts', import.meta.url))
+export const globalSetupPath: string = siblingModule(import.meta.url, 'global-setup')

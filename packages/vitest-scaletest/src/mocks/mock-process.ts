@@ -1,21 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process'
-import { createRequire } from 'node:module'
-import { dirname, join } from 'node:path'
 import { createInterface } from 'node:readline'
 
+import { mocksCliPath } from '@scaletest/mocks'
 import { MocksError } from './mocks-error.ts'
 
 const START_TIMEOUT_MS = 30_000
 const STOP_GRACE_MS = 5_000
 const OUTPUT_TAIL_LINES = 40
-
-/**
- * The CLI run for process mode: the TypeScript source, which Node 24 runs with type stripping.
- * Unlike the esbuild bundle it is never stale and needs no build step.
- */
-export function mocksCliPath(): string {
-  return join(dirname(createRequire(import.meta.url).resolve('@scaletest/mocks')), 'cli.ts')
-}
 
 export interface MockProcess {
   readonly pid: number
@@ -42,7 +33,7 @@ export async function startMockProcess(
   args: string[],
   options: MockProcessOptions,
 ): Promise<MockProcess> {
-  const child = spawn(process.execPath, [mocksCliPath(), command, ...args], {
+  const child = spawn(process.execPath, [mocksCliPath, command, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...options.env },
   })

@@ -1,7 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process'
-import { fileURLToPath } from 'node:url'
 
-const REAPER_SCRIPT = fileURLToPath(new URL('./run-reaper.ts', import.meta.url))
+import { siblingModule } from '../module-path.ts'
+
+const REAPER_SCRIPT = siblingModule(import.meta.url, 'run-reaper')
 
 /**
  * The main-process side of run-reaper.ts: tells the reaper what to clean up if this process dies

@@ -13,7 +13,9 @@ import { ScaletestReporter } from '../../src/reporter/index.ts'
 const packageRoot = resolve(import.meta.dirname, '../..')
 const repoRoot = resolve(packageRoot, '../..')
 export const METRICS_MODULE = join(packageRoot, 'src/metrics/index.ts')
-export const NODE_MODULE = join(packageRoot, 'src/node.ts')
+// Imported by name, as a user's config does: Node resolves it (to the sources here, through the
+// @scaletest/source condition that .npmrc sets), not Vite's config bundler.
+export const NODE_MODULE = '@scaletest/vitest/node'
 export const WORKER_ENTRY = join(packageRoot, 'src/index.ts')
 export const SAMPLES_MODULE = join(packageRoot, 'test/reporter/samples.ts')
 const vitestBin = join(dirname(createRequire(import.meta.url).resolve('vitest/package.json')), 'vitest.mjs')

@@ -20,7 +20,10 @@ export interface Listening {
 }
 
 /** Parses `HOST:PORT`, `:PORT` or `[::1]:PORT` as the CLI flags `--address` take them. */
-export function parseAddress(address: string, defaultHost = '127.0.0.1'): Required<Pick<ListenOptions, 'host' | 'port'>> {
+export function parseAddress(
+  address: string,
+  defaultHost = '127.0.0.1',
+): Required<Pick<ListenOptions, 'host' | 'port'>> {
   const match = /^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/.exec(address.trim())
   if (!match)
     throw new Error(

@@ -29,6 +29,11 @@ export interface DialRetryOptions {
   initialDelayMs?: number
   /** Largest backoff. Default 2 s. */
   maxDelayMs?: number
+  /**
+   * Handshake timeout of one attempt (capped by what is left of dialTimeoutMs), so one upgrade
+   * stuck behind a full accept queue does not spend the whole budget. Default 10 s.
+   */
+  attemptTimeoutMs?: number
 }
 
 /** Whether a failed dial is worth another attempt: the network, or the server being overloaded. */
@@ -57,11 +62,12 @@ export async function dialJsonWebSocket<S extends z.ZodType, T>(
   const retry = options.retry === true ? {} : options.retry
   const initialDelayMs = retry.initialDelayMs ?? 100
   const maxDelayMs = retry.maxDelayMs ?? 2_000
+  const attemptTimeoutMs = retry.attemptTimeoutMs ?? 10_000
   const deadline = Date.now() + timeoutMs
   for (let attempt = 1; ; attempt++) {
-    const left = deadline - Date.now()
+    const handshakeMs = Math.max(1, Math.min(attemptTimeoutMs, deadline - Date.now()))
     try {
-      return await dialOnce(transport, path, query, schema, decode, options.signal, Math.max(1, left))
+      return await dialOnce(transport, path, query, schema, decode, options.signal, handshakeMs)
     } catch (error) {
       if (options.signal?.aborted || !isRetryableDialError(error)) throw error
       // Full jitter, so thousands of runners reset at once do not come back at once.

@@ -3,18 +3,12 @@
 
 import { randomBytes } from 'node:crypto'
 
-import {
-  concurrent,
-  expect,
-  type HarnessResults,
-  SharedHttpPool,
-  scaleTest,
-  TEMPLATE_DELETED_NOTIFICATION_ID,
-} from '@scaletest/vitest'
+import { concurrent, expect, Latch, SharedHttpPool, scaleTest } from '@scaletest/vitest'
 import { loadNotificationsConfig } from './config.ts'
+import { recordLatencies } from './runner/latency.ts'
 import { limit } from './runner/limit.ts'
 import { LATENCY_METRIC, MISSED_METRIC, notificationMetrics } from './runner/metrics.ts'
-import { notificationRunner, SMTP_RECEIPTS, WEBSOCKET_RECEIPTS } from './runner/run.ts'
+import { notificationRunner } from './runner/run.ts'
 import { deleteLeftoverTemplates, deleteTemplatesBackToBack } from './trigger.ts'
 
 scaleTest(
@@ -27,10 +21,9 @@ scaleTest(
       `notifications: ${config.userCount} users, ${config.templateAdminCount} template admins, ` +
         `${config.templateDeletionCount} deletion(s), email path ${config.smtpApiUrl ? 'on' : 'off'}`,
     )
-    const timeoutSeconds = config.notificationTimeoutMs / 1000
     metrics.thresholds({
       [MISSED_METRIC]: ['count==0'],
-      [LATENCY_METRIC]: [`p(99)<${timeoutSeconds}`],
+      [LATENCY_METRIC]: [`p(99)<${config.notificationTimeoutMs / 1000}`],
     })
     const events = notificationMetrics(metrics, config.smtpApiUrl ? ['websocket', 'smtp'] : ['websocket'])
 
@@ -42,89 +35,56 @@ scaleTest(
       if (failed.length > 0) logger.warn(`could not delete leftover templates: ${failed.join(', ')}`)
     })
 
-    const dialed = barrier(config.userCount, { name: 'dial', timeoutMs: config.dialTimeoutMs + 30_000 })
-    const received = barrier(config.templateAdminCount, { name: 'receiving-watch' })
-    let trigger!: { resolve: (at: number) => void; reject: (error: unknown) => void }
-    const triggered = new Promise<number>((resolve, reject) => {
-      trigger = { resolve, reject }
-    })
-    triggered.catch(() => {})
+    // 1. Every user connects (a run that fails leaves the barriers by itself).
     const deps = {
       owner: coder,
       metrics: events,
       setupSlot: limit(config.setupConcurrency),
-      dialed,
-      received,
-      triggered,
+      // No barrier timeout: every run's setup and dial are bounded, and a failed run leaves.
+      dialed: barrier(config.userCount, { name: 'dial' }),
+      received: barrier(config.templateAdminCount, { name: 'receiving-watch' }),
+      triggered: new Latch<number>({ name: 'trigger' }),
     }
-
+    const smtp = config.smtpApiUrl && {
+      apiUrl: config.smtpApiUrl,
+      client: smtpPool.client({ retry: { retries: 3 } }),
+      pollIntervalMs: config.smtpPollIntervalMs,
+      requestTimeoutMs: config.smtpRequestTimeoutMs,
+    }
     for (let i = 0; i < config.userCount; i++) {
-      const isTemplateAdmin = i < config.templateAdminCount
-      harness.add(
-        'notifications',
-        String(i),
-        notificationRunner(
-          {
-            isTemplateAdmin,
-            expectedDeletions: config.templateDeletionCount,
-            organizationId: organization.id,
-            runTag,
-            dialTimeoutMs: config.dialTimeoutMs,
-            notificationTimeoutMs: config.notificationTimeoutMs,
-            ...(config.smtpApiUrl && {
-              smtp: {
-                apiUrl: config.smtpApiUrl,
-                client: smtpPool.client({ retry: { retries: 3 } }),
-                pollIntervalMs: config.smtpPollIntervalMs,
-                requestTimeoutMs: config.smtpRequestTimeoutMs,
-              },
-            }),
-          },
-          deps,
-        ),
-      )
-    }
-    // Every runner must be running at once: the barriers wait for all of them.
-    const run = harness.run(concurrent())
-
-    try {
-      await dialed.wait()
-      logger.info('every user is connected; triggering')
-      trigger.resolve(
-        await deleteTemplatesBackToBack(coder, {
+      const runner = notificationRunner(
+        {
+          isTemplateAdmin: i < config.templateAdminCount,
+          expectedDeletions: config.templateDeletionCount,
           organizationId: organization.id,
-          count: config.templateDeletionCount,
-          runTag: templateTag,
-          log: (m) => logger.info(m),
-        }),
+          runTag,
+          dialTimeoutMs: config.dialTimeoutMs,
+          notificationTimeoutMs: config.notificationTimeoutMs,
+          ...(smtp && { smtp }),
+        },
+        deps,
       )
+      harness.add('notifications', String(i), runner)
+    }
+    const run = harness.run(concurrent()) // all at once: the barriers wait for every runner
+
+    // 2. Once all are connected, delete templates back to back; 3. receivers wait for each one.
+    try {
+      await deps.dialed.wait()
+      logger.info('every user is connected; triggering')
+      const options = {
+        organizationId: organization.id,
+        count: config.templateDeletionCount,
+        runTag: templateTag,
+      }
+      deps.triggered.set(await deleteTemplatesBackToBack(coder, { ...options, log: (m) => logger.info(m) }))
     } catch (error) {
-      trigger.reject(error)
+      deps.triggered.fail(error)
       harness.abort(`trigger failed: ${(error as Error).message}`)
     }
     const results = await run
-    recordLatencies(results, await triggered.catch(() => undefined), events)
+    recordLatencies(results, deps.triggered.value, events)
 
     expect(results).toHaveNoFailures()
   },
 )
-
-/** Latency = receipt − trigger per receipt, for runs that passed (as Coder computes it). */
-function recordLatencies(
-  results: HarnessResults,
-  triggeredAt: number | undefined,
-  events: ReturnType<typeof notificationMetrics>,
-): void {
-  if (triggeredAt === undefined) return
-  for (const run of Object.values(results.runs)) {
-    if (run.error !== null || !run.metrics) continue
-    for (const [key, type] of [
-      [WEBSOCKET_RECEIPTS, 'websocket'],
-      [SMTP_RECEIPTS, 'smtp'],
-    ] as const) {
-      for (const at of (run.metrics[key] as string[] | undefined) ?? []) {
-        events.recordLatency((Date.parse(at) - triggeredAt) / 1000, TEMPLATE_DELETED_NOTIFICATION_ID, type)
-      }
-    }
-  }
-}

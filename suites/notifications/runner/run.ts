@@ -8,6 +8,7 @@ import {
   type Barrier,
   type CoderClient,
   type HttpClient,
+  type Latch,
   type Runner,
   TEMPLATE_DELETED_NOTIFICATION_ID,
   type User,
@@ -41,8 +42,8 @@ export interface NotificationRunnerDeps {
   dialed: Barrier
   /** Every receiver has its notifications (or gave up). */
   received: Barrier
-  /** Resolves with the trigger time (ms since epoch) once the first template delete is sent. */
-  triggered: Promise<number>
+  /** Set to the trigger time (ms since epoch) once the first template delete is sent. */
+  triggered: Latch<number>
 }
 
 export function notificationRunner(config: NotificationRunnerConfig, deps: NotificationRunnerDeps) {
@@ -51,51 +52,46 @@ export function notificationRunner(config: NotificationRunnerConfig, deps: Notif
 
   return {
     async run({ id, signal, log, http }) {
-      let dialReported = false
-      let receiveReported = false
-      try {
-        const password = randomBytes(12).toString('base64url')
-        const created = await deps.setupSlot(() => createUser(id, password, signal))
-        log(`created user ${created.username}${config.isTemplateAdmin ? ' (template-admin)' : ''}`)
+      // A run that fails or is aborted before it arrives leaves these barriers by itself.
+      using dialed = deps.dialed.join(signal)
+      using received = config.isTemplateAdmin ? deps.received.join(signal) : undefined
 
-        const me = await deps.owner.loginAs(
-          { email: created.email, password },
-          { dispatcher: http().dispatcher, signal },
-        )
-        const inbox = await me
-          .watchInbox({ signal, dialTimeoutMs: config.dialTimeoutMs })
-          .catch((cause: unknown) => {
-            deps.metrics.addError('dial')
-            throw new Error(`dial notification websocket: ${(cause as Error).message}`, { cause })
-          })
-        try {
-          log('inbox websocket connected')
-          deps.dialed.done()
-          dialReported = true
+      const password = randomBytes(12).toString('base64url')
+      const created = await deps.setupSlot(() => createUser(id, password, signal))
+      log(`created user ${created.username}${config.isTemplateAdmin ? ' (template-admin)' : ''}`)
 
-          if (!config.isTemplateAdmin) {
-            await deps.received.wait({ signal })
-            log('receivers finished; closing the inbox websocket')
-            return
-          }
-          const deadline = deadlineAfterTrigger(signal)
-          const paths = await Promise.allSettled([
-            receiveWebsocket(inbox, deadline.signal, log),
-            config.smtp ? receiveSmtp(created.email, config.smtp, deadline.signal, log) : undefined,
-          ])
-          deadline.clear()
-          const failures = paths.flatMap((p) => (p.status === 'rejected' ? [p.reason as Error] : []))
-          if (failures.length > 0) throw new Error(failures.map((e) => e.message).join('; '))
-          deps.received.done()
-          receiveReported = true
-        } finally {
-          await inbox.close()
-        }
-      } finally {
-        // A runner that fails early must still release the barriers, or every other runner hangs.
-        if (!dialReported) deps.dialed.done()
-        if (config.isTemplateAdmin && !receiveReported) deps.received.done()
+      const me = await deps.owner.loginAs(
+        { email: created.email, password },
+        { dispatcher: http().dispatcher, signal },
+      )
+      await using inbox = await me
+        .watchInbox({
+          signal,
+          dialTimeoutMs: config.dialTimeoutMs,
+          retry: true,
+          onDialRetry: () => deps.metrics.addError('dial'),
+        })
+        .catch((cause: unknown) => {
+          deps.metrics.addError('dial')
+          throw new Error(`dial notification websocket: ${(cause as Error).message}`, { cause })
+        })
+      log('inbox websocket connected')
+      dialed.arrive()
+
+      if (!received) {
+        await deps.received.wait({ signal })
+        log('receivers finished; closing the inbox websocket')
+        return
       }
+      const deadline = deadlineAfterTrigger(signal)
+      const paths = await Promise.allSettled([
+        receiveWebsocket(inbox, deadline.signal, log),
+        config.smtp ? receiveSmtp(created.email, config.smtp, deadline.signal, log) : undefined,
+      ])
+      deadline.clear()
+      const failures = paths.flatMap((p) => (p.status === 'rejected' ? [p.reason as Error] : []))
+      if (failures.length > 0) throw new Error(failures.map((e) => e.message).join('; '))
+      received.arrive()
     },
 
     async cleanup({ signal, log }) {
@@ -142,7 +138,7 @@ export function notificationRunner(config: NotificationRunnerConfig, deps: Notif
   function deadlineAfterTrigger(runSignal: AbortSignal) {
     const controller = new AbortController()
     let timer: NodeJS.Timeout | undefined
-    void deps.triggered.then(
+    void deps.triggered.wait().then(
       (at) => {
         const left = at + config.notificationTimeoutMs - Date.now()
         timer = setTimeout(

@@ -31,7 +31,8 @@ export async function startCoderdSimulator(input: CoderdSimulatorOptions = {}): 
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n')
     else socket.destroy()
   })
-  const listening = await listen(server, { host: options.host, port: options.port })
+  // Scale tests dial thousands of inbox sockets at once: a long accept queue instead of resets.
+  const listening = await listen(server, { host: options.host, port: options.port, backlog: 4096 })
   const url = `http://${urlHost(listening.host)}:${listening.port}`
   core.setBaseUrl(url)
 

@@ -6,6 +6,11 @@ export interface ListenOptions {
   host?: string
   /** Port to bind; 0 or undefined picks a free one. */
   port?: number
+  /**
+   * Pending-connection queue length. Node's default is 511; thousands of clients dialing at once
+   * overflow it and get resets. The kernel caps it at net.core.somaxconn.
+   */
+  backlog?: number
 }
 
 export interface Listening {
@@ -15,7 +20,10 @@ export interface Listening {
 }
 
 /** Parses `HOST:PORT`, `:PORT` or `[::1]:PORT` as the CLI flags `--address` take them. */
-export function parseAddress(address: string, defaultHost = '127.0.0.1'): Required<ListenOptions> {
+export function parseAddress(
+  address: string,
+  defaultHost = '127.0.0.1',
+): Required<Pick<ListenOptions, 'host' | 'port'>> {
   const match = /^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/.exec(address.trim())
   if (!match)
     throw new Error(
@@ -39,7 +47,7 @@ export async function listen(server: Server | NetServer, options: ListenOptions 
   const host = options.host ?? '127.0.0.1'
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
-    server.listen(options.port ?? 0, host, () => {
+    server.listen({ port: options.port ?? 0, host, backlog: options.backlog ?? 511 }, () => {
       server.off('error', reject)
       resolve()
     })

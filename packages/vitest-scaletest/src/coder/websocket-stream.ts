@@ -1,18 +1,45 @@
 import type { IncomingMessage } from 'node:http'
+import { setTimeout as sleep } from 'node:timers/promises'
 
 import { WebSocket } from 'ws'
 import type { z } from 'zod'
 
 import { AsyncQueue } from './async-queue.ts'
-import { CoderStreamError } from './errors.ts'
+import { CoderApiError, CoderStreamError } from './errors.ts'
 import { CoderStream } from './stream.ts'
 import type { CoderTransport, Query } from './transport.ts'
 import { validate } from './transport.ts'
 
 export interface DialOptions {
   signal?: AbortSignal
-  /** Time allowed for the upgrade. Default 30 s. */
+  /** Time allowed for the upgrade (with `retry`: for every attempt together). Default 30 s. */
   dialTimeoutMs?: number
+  /**
+   * Retries a dial that failed on the network (reset, refused, handshake timeout) or with a 5xx/429,
+   * with jittered exponential backoff, until dialTimeoutMs is spent (as Coder's workspace-updates
+   * runner does). A 4xx is never retried. Off by default.
+   */
+  retry?: boolean | DialRetryOptions
+  /** Called for every failed attempt that will be retried, e.g. to count dial errors. */
+  onDialRetry?: (error: unknown, attempt: number, delayMs: number) => void
+}
+
+export interface DialRetryOptions {
+  /** First backoff. Default 100 ms. */
+  initialDelayMs?: number
+  /** Largest backoff. Default 2 s. */
+  maxDelayMs?: number
+  /**
+   * Handshake timeout of one attempt (capped by what is left of dialTimeoutMs), so one upgrade
+   * stuck behind a full accept queue does not spend the whole budget. Default 10 s.
+   */
+  attemptTimeoutMs?: number
+}
+
+/** Whether a failed dial is worth another attempt: the network, or the server being overloaded. */
+export function isRetryableDialError(error: unknown): boolean {
+  if (error instanceof CoderApiError) return error.status >= 500 || error.status === 429
+  return error instanceof CoderStreamError
 }
 
 /**
@@ -30,13 +57,52 @@ export async function dialJsonWebSocket<S extends z.ZodType, T>(
   options: DialOptions = {},
 ): Promise<CoderStream<T>> {
   options.signal?.throwIfAborted()
+  const timeoutMs = options.dialTimeoutMs ?? 30_000
+  if (!options.retry) return dialOnce(transport, path, query, schema, decode, options.signal, timeoutMs)
+  const retry = options.retry === true ? {} : options.retry
+  const initialDelayMs = retry.initialDelayMs ?? 100
+  const maxDelayMs = retry.maxDelayMs ?? 2_000
+  const attemptTimeoutMs = retry.attemptTimeoutMs ?? 10_000
+  const deadline = Date.now() + timeoutMs
+  for (let attempt = 1; ; attempt++) {
+    const handshakeMs = Math.max(1, Math.min(attemptTimeoutMs, deadline - Date.now()))
+    try {
+      return await dialOnce(transport, path, query, schema, decode, options.signal, handshakeMs)
+    } catch (error) {
+      if (options.signal?.aborted || !isRetryableDialError(error)) throw error
+      // Full jitter, so thousands of runners reset at once do not come back at once.
+      const ceiling = Math.min(maxDelayMs, initialDelayMs * 2 ** Math.min(attempt - 1, 20))
+      const delayMs = Math.round(ceiling / 2 + (Math.random() * ceiling) / 2)
+      if (Date.now() + delayMs >= deadline) {
+        throw new CoderStreamError(
+          `GET ${transport.url(path, query).pathname}`,
+          `dial failed after ${attempt} attempt(s) within ${timeoutMs}ms: ${(error as Error).message}`,
+          { cause: error },
+        )
+      }
+      options.onDialRetry?.(error, attempt, delayMs)
+      await sleep(delayMs, undefined, options.signal ? { signal: options.signal } : {})
+    }
+  }
+}
+
+async function dialOnce<S extends z.ZodType, T>(
+  transport: CoderTransport,
+  path: string,
+  query: Query,
+  schema: S,
+  decode: (message: z.infer<S>) => T[],
+  signal: AbortSignal | undefined,
+  handshakeTimeoutMs: number,
+): Promise<CoderStream<T>> {
+  const options = { signal }
   const url = transport.url(path, query)
   url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:'
   const endpoint = `GET ${url.pathname}`
   const ws = new WebSocket(url, {
     headers: transport.headers(),
     perMessageDeflate: false,
-    handshakeTimeout: options.dialTimeoutMs ?? 30_000,
+    handshakeTimeout: handshakeTimeoutMs,
   })
   let closedByUs = false
   const queue = new AsyncQueue<T>(() => void close())

@@ -87,3 +87,56 @@ describe('Barrier', () => {
     expect(() => new Barrier(-1)).toThrow(/size must be an integer/)
   })
 })
+
+describe('BarrierParty', () => {
+  it('arrive() counts once; a party disposed before arriving leaves, and the barrier opens without it', async () => {
+    const barrier = new Barrier(3, { name: 'dialed' })
+    const order: string[] = []
+    const run = async (i: number, fail: boolean) => {
+      using party = barrier.join()
+      await sleep(i * 5)
+      if (fail) throw new Error(`runner ${i} failed`)
+      party.arrive()
+      party.arrive() // counted once
+      await party.wait()
+      order.push(`released ${i}`)
+    }
+    const runs = [run(0, false), run(1, true), run(2, false)]
+    const results = await Promise.allSettled(runs)
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled'])
+    expect(order.sort()).toEqual(['released 0', 'released 2'])
+    expect(barrier).toMatchObject({ state: 'open', arrived: 2, left: 1, remaining: 0 })
+  })
+
+  it('a party whose run signal aborts leaves by itself; one that arrived stays counted', async () => {
+    const barrier = new Barrier(3)
+    const first = new AbortController()
+    const second = new AbortController()
+    const arrived = barrier.join(first.signal)
+    const aborted = barrier.join(second.signal)
+    arrived.arrive()
+    first.abort('late abort') // after arrive(): nothing changes
+    expect(arrived.state).toBe('arrived')
+    const waiting = barrier.wait()
+    second.abort(new Error('SIGINT'))
+    expect(aborted.state).toBe('left')
+    aborted.arrive() // a party that left cannot arrive
+    expect(barrier).toMatchObject({ state: 'waiting', arrived: 1, left: 1, remaining: 1 })
+    const third = barrier.join(AbortSignal.abort('already aborted'))
+    expect(third.state).toBe('left')
+    await expect(waiting).resolves.toBeUndefined()
+    expect(barrier).toMatchObject({ arrived: 1, left: 2 })
+  })
+
+  it('leave() after the barrier failed is harmless; joining more parties than size is a bug', async () => {
+    const barrier = new Barrier(1)
+    const party = barrier.join()
+    barrier.fail(new Error('setup failed'))
+    await expect(party.wait()).rejects.toMatchObject({ code: 'SCALETEST_BARRIER_FAILED' })
+    expect(() => party[Symbol.dispose]()).not.toThrow()
+
+    const full = new Barrier(1)
+    full.join().arrive()
+    expect(() => full.join().leave()).toThrow(/leave\(\) called 2 times for a barrier of size 1/)
+  })
+})

@@ -1,6 +1,9 @@
 // A count-down barrier for runners: every party calls done() (or arriveAndWait()) and wait() resolves
 // once `size` parties arrived. Unlike a bare WaitGroup, a party that fails (fail()), a cancel, a
 // barrier timeout or the owner's AbortSignal releases every waiter with an error instead of hanging.
+// A run joins as a BarrierParty (`using party = barrier.join(signal)`): a run that fails or is
+// aborted before it arrives leaves the barrier by itself, so the others stop waiting for it
+// (Coder's Barrier.Cancel in scaletest/harness/barrier.go).
 
 import { BarrierError } from '../errors.ts'
 
@@ -29,6 +32,7 @@ export class Barrier {
   readonly size: number
   readonly name: string
   #arrived = 0
+  #left = 0
   #error: BarrierError | undefined
   #opened = false
   readonly #waiters = new Set<{ resolve: () => void; reject: (err: Error) => void }>()
@@ -57,8 +61,13 @@ export class Barrier {
     return this.#arrived
   }
 
+  /** Parties that left without arriving (leave(), or a BarrierParty disposed or aborted early). */
+  get left(): number {
+    return this.#left
+  }
+
   get remaining(): number {
-    return this.size - this.#arrived
+    return this.size - this.#arrived - this.#left
   }
 
   get state(): BarrierState {
@@ -73,15 +82,37 @@ export class Barrier {
 
   /** Marks one party as arrived. Arriving more than `size` times is a bug and throws. */
   done(): void {
+    this.#count('done')
+  }
+
+  /**
+   * One party leaves without arriving (Coder's Barrier.Cancel): the barrier stops waiting for it
+   * and opens once everyone else arrived. Unlike fail(), the others are not failed.
+   */
+  leave(): void {
+    this.#count('leave')
+  }
+
+  /**
+   * Joins as one party. The party's arrive() counts once; if it is disposed (`using`) or `signal`
+   * aborts before it arrived, it leaves, so a failed or aborted run never holds up the others.
+   */
+  join(signal?: AbortSignal): BarrierParty {
+    return new BarrierParty(this, signal)
+  }
+
+  #count(how: 'done' | 'leave'): void {
     if (this.#error) return
-    if (this.#arrived >= this.size) {
+    const counted = this.#arrived + this.#left
+    if (counted >= this.size) {
       throw new BarrierError(
         'SCALETEST_BARRIER_OVERFLOW',
-        `${this.name}: done() called ${this.#arrived + 1} times for a barrier of size ${this.size}`,
+        `${this.name}: ${how}() called ${counted + 1} times for a barrier of size ${this.size}`,
       )
     }
-    this.#arrived++
-    if (this.#arrived === this.size) this.#open()
+    if (how === 'done') this.#arrived++
+    else this.#left++
+    if (this.#arrived + this.#left === this.size) this.#open()
   }
 
   /** Resolves once all parties arrived; rejects with a BarrierError if the barrier fails first. */
@@ -186,6 +217,62 @@ export class Barrier {
 
   #dispose(): void {
     if (this.#timer) clearTimeout(this.#timer)
+    this.#signal?.removeEventListener('abort', this.#onAbort)
+  }
+}
+
+export type BarrierPartyState = 'joined' | 'arrived' | 'left'
+
+/** One party of a Barrier, from Barrier.join(). Disposing it before arrive() leaves the barrier. */
+export class BarrierParty implements Disposable {
+  readonly barrier: Barrier
+  #state: BarrierPartyState = 'joined'
+  readonly #signal: AbortSignal | undefined
+  readonly #onAbort = () => this.leave()
+
+  constructor(barrier: Barrier, signal?: AbortSignal) {
+    this.barrier = barrier
+    this.#signal = signal
+    if (signal?.aborted) this.leave()
+    else signal?.addEventListener('abort', this.#onAbort, { once: true })
+  }
+
+  get state(): BarrierPartyState {
+    return this.#state
+  }
+
+  /** Counts this party as arrived, once: later calls (and calls after leave()) do nothing. */
+  arrive(): void {
+    if (this.#state !== 'joined') return
+    this.#state = 'arrived'
+    this.#detach()
+    this.barrier.done()
+  }
+
+  /** Waits for the whole barrier (see Barrier.wait). */
+  wait(options?: BarrierWaitOptions): Promise<void> {
+    return this.barrier.wait(options)
+  }
+
+  /** arrive() then wait(). */
+  arriveAndWait(options?: BarrierWaitOptions): Promise<void> {
+    this.arrive()
+    return this.wait(options)
+  }
+
+  /** Leaves without arriving, once; does nothing after arrive(). */
+  leave(): void {
+    if (this.#state !== 'joined') return
+    this.#state = 'left'
+    this.#detach()
+    this.barrier.leave()
+  }
+
+  [Symbol.dispose](): void {
+    this.leave()
+  }
+
+  #detach(): void {
     this.#signal?.removeEventListener('abort', this.#onAbort)
   }
 }

@@ -1,2 +1,3 @@
 export * from './barrier.ts'
+export * from './latch.ts'
 export * from './wait-buffer.ts'

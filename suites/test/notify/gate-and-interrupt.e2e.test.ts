@@ -1,3 +1,5 @@
+// The notifications scenario's own tests live in suites/test/notify, so
+// `npx vitest run suites/notifications` runs the scenario alone; `npm test` still runs these.
 // The scenario as a CI pipeline runs it: in its own Vitest process, against a simulator and an
 // SMTP mock started here (given as CODER_URL and SCALETEST_SMTP_API_URL, like a real deployment),
 // so these tests can break the target and interrupt the run.
@@ -12,7 +14,7 @@ import { afterEach, expect, it } from 'vitest'
 
 import { type NotificationFaults, startCoderdSimulator, startSmtpMock } from '@scaletest/mocks'
 
-const repoRoot = resolve(import.meta.dirname, '../..')
+const repoRoot = resolve(import.meta.dirname, '../../..')
 const owner = { email: 'owner@scaletest.local', username: 'owner', password: 'e2e-test-password' }
 const teardown: Array<() => Promise<void>> = []
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 
 import { ConfigError } from '@scaletest/vitest'
-import { loadNotificationsConfig } from './config.ts'
+import { loadNotificationsConfig } from '../../notifications/config.ts'
 
 const MOCK_API = 'http://127.0.0.1:33299'
 

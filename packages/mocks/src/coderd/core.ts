@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream'
 import { adminRoutes } from './admin-routes.ts'
 import { authenticate, hashPassword } from './auth.ts'
 import { Autobuild } from './autobuild.ts'
+import { Chats } from './chats/routes.ts'
 import { apiKeyRoutes } from './handlers/api-keys.ts'
 import { buildRoutes } from './handlers/builds.ts'
 import { fileRoutes } from './handlers/files.ts'
@@ -135,6 +136,9 @@ export function createCoderdCore(input: CoderdSimulatorOptions = {}): CoderdCore
     })
 
   const streams = new Streams(sim)
+  const chats = new Chats(options.chats)
+  streams.addRoute('/api/experimental/chats/:id/stream', (ctx) => chats.stream(ctx))
+  streams.addRoute('/api/v2/chats/:id/stream', (ctx) => chats.stream(ctx))
   const autobuild = new Autobuild(sim, options.autobuildPollIntervalMs)
   const router = new Router<Ctx>()
   for (const route of [
@@ -149,6 +153,7 @@ export function createCoderdCore(input: CoderdSimulatorOptions = {}): CoderdCore
     ...buildRoutes(),
     streams.watchRoute(),
     ...notificationRoutes(),
+    ...chats.routes(),
   ])
     router.add(route)
 
@@ -196,6 +201,7 @@ export function createCoderdCore(input: CoderdSimulatorOptions = {}): CoderdCore
       notifier.close()
       hub.closeAll()
       streams.close()
+      chats.close()
       smtp?.close()
     },
   }

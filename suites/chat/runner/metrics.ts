@@ -5,6 +5,8 @@ import type { MetricsRecorder } from '@scaletest/vitest'
 export type Phase = 'initial' | 'follow_up'
 export type Stage = 'create_chat' | 'create_message' | 'stream_open' | 'stream_ended_early' | 'status_error'
 
+const STAGES: Stage[] = ['create_chat', 'create_message', 'stream_open', 'stream_ended_early', 'status_error']
+
 const LATENCY_BUCKETS = [
   0.05, 0.079, 0.125, 0.197, 0.312, 0.493, 0.78, 1.233, 1.948, 3.08, 4.868, 7.694, 12.162, 19.224, 30.386,
   48.03, 75.918, 120,
@@ -58,7 +60,7 @@ export function chatMetrics(recorder: MetricsRecorder) {
   const retries = recorder.counter(RETRY_EVENTS, { help: 'Chat retry events seen.' })
   const active = recorder.gauge(ACTIVE_STREAMS, { help: 'Open chat streams.' })
   // Created at zero so an honest run still exports (and gates on) them.
-  stageFailures.inc({}, 0)
+  for (const stage of STAGES) stageFailures.inc({ stage }, 0)
   turns.inc({}, 0)
   retries.inc({}, 0)
   active.set(0)

@@ -5,6 +5,7 @@ import { adminRoutes } from './admin-routes.ts'
 import { authenticate, hashPassword } from './auth.ts'
 import { Autobuild } from './autobuild.ts'
 import { Chats } from './chats/routes.ts'
+import type { ChatMessage } from './chats/store.ts'
 import { apiKeyRoutes } from './handlers/api-keys.ts'
 import { buildRoutes } from './handlers/builds.ts'
 import { fileRoutes } from './handlers/files.ts'
@@ -42,6 +43,8 @@ export interface CoderdCore {
   setBaseUrl(url: string): void
   setFaults(faults: NotificationFaults): void
   notificationStats(): NotifierStats
+  /** A chat's persisted messages, oldest first (for assertions). */
+  chatMessages(chatId: string): ChatMessage[]
   tickAutobuild(at?: number): number
   close(): void
 }
@@ -194,6 +197,7 @@ export function createCoderdCore(input: CoderdSimulatorOptions = {}): CoderdCore
     },
     setFaults: (next) => faults.set(next),
     notificationStats: () => ({ ...notifier.stats }),
+    chatMessages: (id) => [...(chats.store.chats.get(id)?.messages ?? [])],
     tickAutobuild: (at) => autobuild.tick(at ?? Date.now()),
     close() {
       autobuild.close()

@@ -92,7 +92,8 @@ async function startTarget(): Promise<Target> {
   teardown.push(() => llm.close())
   const coderd = await startCoderdSimulator({
     firstUser: owner,
-    chats: { providerCacheTtlMs: 100, retryBaseMs: 20, maxAttempts: 3 },
+    // Backoff long enough that the runner's stream is attached for the second retry.
+    chats: { providerCacheTtlMs: 100, retryBaseMs: 300, maxAttempts: 3 },
   })
   teardown.push(() => coderd.close())
   const outputDir = await mkdtemp(join(tmpdir(), 'scaletest-chat-'))

@@ -13,7 +13,7 @@ import { targetWorkspaces } from './targets.ts'
 scaleTest(
   'multi-turn chats stream every turn to a terminal status',
   async ({ coder, mocks, harness, metrics, logger, onTestFinished }) => {
-    const config = loadChatConfig(process.env, mocks.llmUrl)
+    const config = loadChatConfig(process.env, mocks.llmUrlFromCoderd ?? mocks.llmUrl)
     const workspaces = await targetWorkspaces(coder, config.targetWorkspaces)
     const targets = workspaces.length > 0 ? workspaces.map((w) => w.id) : [undefined]
     const total = targets.length * config.chatsPerWorkspace

@@ -7,6 +7,8 @@ export interface MockEndpoints {
   provider: 'container' | 'process' | 'inprocess' | 'external'
   /** LLM mock base URL without a path, e.g. http://127.0.0.1:18080 (OpenAI base URL: `${llmUrl}/v1`). */
   llmUrl?: string
+  /** The LLM mock as the coderd simulator reaches it, when that differs (containers: the run network alias). */
+  llmUrlFromCoderd?: string
   /** SMTP mock listener as the test process reaches it. */
   smtpHost?: string
   smtpPort?: number

@@ -4,6 +4,8 @@ import type { Duplex } from 'node:stream'
 import { adminRoutes } from './admin-routes.ts'
 import { authenticate, hashPassword } from './auth.ts'
 import { Autobuild } from './autobuild.ts'
+import { Chats } from './chats/routes.ts'
+import type { ChatMessage } from './chats/store.ts'
 import { apiKeyRoutes } from './handlers/api-keys.ts'
 import { buildRoutes } from './handlers/builds.ts'
 import { fileRoutes } from './handlers/files.ts'
@@ -41,6 +43,8 @@ export interface CoderdCore {
   setBaseUrl(url: string): void
   setFaults(faults: NotificationFaults): void
   notificationStats(): NotifierStats
+  /** A chat's persisted messages, oldest first (for assertions). */
+  chatMessages(chatId: string): ChatMessage[]
   tickAutobuild(at?: number): number
   close(): void
 }
@@ -135,6 +139,9 @@ export function createCoderdCore(input: CoderdSimulatorOptions = {}): CoderdCore
     })
 
   const streams = new Streams(sim)
+  const chats = new Chats(options.chats)
+  streams.addRoute('/api/experimental/chats/:id/stream', (ctx) => chats.stream(ctx))
+  streams.addRoute('/api/v2/chats/:id/stream', (ctx) => chats.stream(ctx))
   const autobuild = new Autobuild(sim, options.autobuildPollIntervalMs)
   const router = new Router<Ctx>()
   for (const route of [
@@ -149,6 +156,7 @@ export function createCoderdCore(input: CoderdSimulatorOptions = {}): CoderdCore
     ...buildRoutes(),
     streams.watchRoute(),
     ...notificationRoutes(),
+    ...chats.routes(),
   ])
     router.add(route)
 
@@ -189,6 +197,7 @@ export function createCoderdCore(input: CoderdSimulatorOptions = {}): CoderdCore
     },
     setFaults: (next) => faults.set(next),
     notificationStats: () => ({ ...notifier.stats }),
+    chatMessages: (id) => [...(chats.store.chats.get(id)?.messages ?? [])],
     tickAutobuild: (at) => autobuild.tick(at ?? Date.now()),
     close() {
       autobuild.close()
@@ -196,6 +205,7 @@ export function createCoderdCore(input: CoderdSimulatorOptions = {}): CoderdCore
       notifier.close()
       hub.closeAll()
       streams.close()
+      chats.close()
       smtp?.close()
     },
   }

@@ -51,6 +51,17 @@ export const coderdSimulatorOptionsSchema = z.strictObject({
   autobuildPollIntervalMs: z.number().int().min(10).default(60_000),
   /** Send User Account Created/Deleted to owners and user admins, as Coder does. */
   notifyUserEvents: z.boolean().default(true),
+  /** Chats API: provider cache TTL, replicas, stream framing, provider retries (chats/routes.ts). */
+  chats: z
+    .strictObject({
+      providerCacheTtlMs: z.number().int().min(0).optional(),
+      replicas: z.number().int().min(1).optional(),
+      streamFraming: z.enum(['array', 'envelope']).optional(),
+      maxAttempts: z.number().int().min(1).optional(),
+      retryBaseMs: z.number().int().min(0).optional(),
+      requestTimeoutMs: z.number().int().min(1).optional(),
+    })
+    .optional(),
   /** Initial notification faults; change them later with `setFaults()` or `POST /__admin/faults`. */
   faults: notificationFaultsSchema.optional(),
 })

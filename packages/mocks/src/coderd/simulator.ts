@@ -1,6 +1,7 @@
 import { createServer } from 'node:http'
 
 import { listen, urlHost } from '../shared/listen.ts'
+import type { ChatMessage } from './chats/store.ts'
 import { createCoderdCore } from './core.ts'
 import type { NotificationFaults } from './notifications/faults.ts'
 import type { NotifierStats } from './notifications/notifier.ts'
@@ -16,6 +17,8 @@ export interface CoderdSimulator {
   state: SimState
   setFaults(faults: NotificationFaults): void
   notificationStats(): NotifierStats
+  /** A chat's persisted messages, oldest first (for assertions). */
+  chatMessages(chatId: string): ChatMessage[]
   /** Runs one autostart executor pass now (or at `at`, ms since epoch); returns the builds started. */
   tickAutobuild(at?: number): number
   close(): Promise<void>
@@ -44,6 +47,7 @@ export async function startCoderdSimulator(input: CoderdSimulatorOptions = {}): 
     state: core.state,
     setFaults: (next) => core.setFaults(next),
     notificationStats: () => core.notificationStats(),
+    chatMessages: (id) => core.chatMessages(id),
     tickAutobuild: (at) => core.tickAutobuild(at),
     close() {
       closing ??= (async () => {

@@ -44,6 +44,11 @@ export class Streams {
     this.#heartbeat.unref()
   }
 
+  /** Registers another WebSocket route (the chats stream). */
+  addRoute(pattern: string, handler: (ctx: UpgradeCtx) => Promise<void>): void {
+    this.#routes.add({ method: 'GET', pattern, handler })
+  }
+
   get openSockets(): number {
     return this.#sockets.size
   }

@@ -1,6 +1,15 @@
 export { AsyncQueue } from './async-queue.ts'
+export type * from './chat-schemas.ts'
 export type { CoderClientOptions, DeriveOptions, JobWaitOptions, WatchInboxOptions } from './client.ts'
 export { CoderClient } from './client.ts'
+export type {
+  ChatInputPart,
+  CreateAIProviderRequest,
+  CreateChatModelConfigRequest,
+  CreateChatRequest,
+  UpdateAIProviderRequest,
+} from './client-chats.ts'
+export { decodeChatFrame } from './client-chats.ts'
 export type { CoderApiErrorInit, CoderValidation } from './errors.ts'
 export {
   CoderApiError,

@@ -21,6 +21,8 @@ export interface MockSetRequest {
 /** What a provider started, as the test process reaches it. */
 export interface StartedMockSet {
   llmUrl?: string
+  /** The LLM mock as the coderd simulator reaches it (containers: the run network alias). */
+  llmUrlFromCoderd?: string | undefined
   smtpHost?: string
   smtpPort?: number
   smtpApiUrl?: string

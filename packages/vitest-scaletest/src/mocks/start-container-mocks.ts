@@ -30,7 +30,12 @@ export async function startContainerMocks(request: MockSetRequest): Promise<Star
     if (smarthost) coderd.withEmailSmarthost(smarthost)
     const [llm, smtp, simulator] = await settleStarts([
       wants('llm')
-        ? new containers.LlmMockContainer().withNetwork(network).withLabels(labels).start().then(withNoClose)
+        ? new containers.LlmMockContainer()
+            .withNetwork(network)
+            .withNetworkAliases('llm-mock')
+            .withLabels(labels)
+            .start()
+            .then(withNoClose)
         : undefined,
       wants('smtp')
         ? new containers.SmtpMockContainer()
@@ -45,6 +50,8 @@ export async function startContainerMocks(request: MockSetRequest): Promise<Star
     let closing: Promise<void> | undefined
     return {
       llmUrl: llm?.value.getUrl(),
+      // The simulator container reaches the LLM mock by its alias on the run network.
+      llmUrlFromCoderd: llm && wants('coderd') ? 'http://llm-mock:8080' : undefined,
       smtpHost: smtp?.value.getSmtpHost(),
       smtpPort: smtp?.value.getSmtpPort(),
       smtpApiUrl: smtp?.value.getApiUrl(),

@@ -108,6 +108,10 @@ export async function startMocks(options: StartMocksOptions = {}): Promise<RunMo
     const endpoints: MockEndpoints = {
       provider: started ? (choice.provider as MockEndpoints['provider']) : 'external',
       llmUrl: started?.llmUrl ?? env.external.llmUrl,
+      llmUrlFromCoderd:
+        started && 'llmUrlFromCoderd' in started
+          ? (started.llmUrlFromCoderd as string | undefined)
+          : undefined,
       smtpHost: started?.smtpHost ?? env.external.smtpHost,
       smtpPort: started?.smtpPort ?? env.external.smtpPort,
       smtpApiUrl: started?.smtpApiUrl ?? env.external.smtpApiUrl,

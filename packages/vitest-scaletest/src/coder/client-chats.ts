@@ -1,0 +1,143 @@
+import { z } from 'zod'
+
+import * as c from './chat-schemas.ts'
+import { seg } from './client-core.ts'
+import { CoderWorkspacesClient } from './client-workspaces.ts'
+import type { CoderStream } from './stream.ts'
+import { type DialOptions, dialJsonWebSocket } from './websocket-stream.ts'
+
+export const EXPERIMENTAL = '/api/experimental'
+
+export interface ChatInputPart {
+  type: 'text' | 'file' | 'file-reference'
+  text?: string
+  file_id?: string
+}
+
+export interface CreateChatRequest {
+  content: ChatInputPart[]
+  workspace_id?: string
+  model_config_id?: string
+  organization_id?: string
+  labels?: Record<string, string>
+}
+
+export interface CreateAIProviderRequest {
+  type: string
+  name: string
+  display_name?: string
+  enabled?: boolean
+  base_url: string
+  api_keys?: string[]
+}
+
+export interface UpdateAIProviderRequest {
+  display_name?: string
+  enabled?: boolean
+  base_url?: string
+  api_keys?: ({ api_key: string } | { id: string })[]
+}
+
+export interface CreateChatModelConfigRequest {
+  provider: string
+  ai_provider_id?: string
+  model: string
+  display_name?: string
+  enabled?: boolean
+  is_default?: boolean
+  context_limit?: number
+}
+
+/** Chats (Coder Agents, coder-api §8): chats, messages, the event stream, AI providers and model configs. */
+export class CoderChatsClient extends CoderWorkspacesClient {
+  createChat(req: CreateChatRequest, signal?: AbortSignal): Promise<c.Chat> {
+    return this.transport.json(c.chatSchema, 'POST', `${EXPERIMENTAL}/chats`, { json: req, signal })
+  }
+
+  chat(id: string, signal?: AbortSignal): Promise<c.Chat> {
+    return this.transport.json(c.chatSchema, 'GET', `${EXPERIMENTAL}/chats/${seg(id)}`, { signal })
+  }
+
+  listChats(signal?: AbortSignal): Promise<c.Chat[]> {
+    return this.transport.json(c.chatSchema.array(), 'GET', `${EXPERIMENTAL}/chats`, { signal })
+  }
+
+  /** `PATCH {"archived":true}` → 204. */
+  async archiveChat(id: string, signal?: AbortSignal): Promise<void> {
+    await this.transport.send('PATCH', `${EXPERIMENTAL}/chats/${seg(id)}`, {
+      json: { archived: true },
+      ok: [200, 204],
+      signal,
+    })
+  }
+
+  createChatMessage(id: string, content: ChatInputPart[], signal?: AbortSignal) {
+    return this.transport.json(
+      c.createChatMessageResponseSchema,
+      'POST',
+      `${EXPERIMENTAL}/chats/${seg(id)}/messages`,
+      {
+        json: { content },
+        signal,
+      },
+    )
+  }
+
+  interruptChat(id: string, signal?: AbortSignal): Promise<c.Chat> {
+    return this.transport.json(c.chatSchema, 'POST', `${EXPERIMENTAL}/chats/${seg(id)}/interrupt`, { signal })
+  }
+
+  /** Opens the chat stream; each yielded item is one event, whichever framing the server uses. */
+  streamChat(
+    id: string,
+    options: DialOptions & { afterId?: number } = {},
+  ): Promise<CoderStream<c.ChatStreamEvent>> {
+    const path = `${EXPERIMENTAL}/chats/${seg(id)}/stream`
+    const query = { after_id: options.afterId === undefined ? undefined : String(options.afterId) }
+    return dialJsonWebSocket(this.transport, path, query, c.chatStreamFrameSchema, decodeChatFrame, options)
+  }
+
+  chatModelConfigs(signal?: AbortSignal): Promise<c.ChatModelConfig[]> {
+    return this.transport.json(
+      c.chatModelConfigSchema.array(),
+      'GET',
+      `${EXPERIMENTAL}/chats/model-configs`,
+      {
+        signal,
+      },
+    )
+  }
+
+  createChatModelConfig(req: CreateChatModelConfigRequest, signal?: AbortSignal): Promise<c.ChatModelConfig> {
+    return this.transport.json(c.chatModelConfigSchema, 'POST', `${EXPERIMENTAL}/chats/model-configs`, {
+      json: req,
+      signal,
+    })
+  }
+
+  aiProvider(name: string, signal?: AbortSignal): Promise<c.AIProvider> {
+    return this.transport.json(c.aiProviderSchema, 'GET', `/api/v2/ai/providers/${seg(name)}`, { signal })
+  }
+
+  createAIProvider(req: CreateAIProviderRequest, signal?: AbortSignal): Promise<c.AIProvider> {
+    return this.transport.json(c.aiProviderSchema, 'POST', '/api/v2/ai/providers', { json: req, signal })
+  }
+
+  updateAIProvider(name: string, req: UpdateAIProviderRequest, signal?: AbortSignal): Promise<c.AIProvider> {
+    return this.transport.json(c.aiProviderSchema, 'PATCH', `/api/v2/ai/providers/${seg(name)}`, {
+      json: req,
+      signal,
+    })
+  }
+}
+
+/** Bare arrays pass through; `data` envelopes unwrap; `ping` is dropped; `error` becomes an `error` event. */
+export function decodeChatFrame(frame: z.infer<typeof c.chatStreamFrameSchema>): c.ChatStreamEvent[] {
+  if (Array.isArray(frame)) return frame
+  if (frame.type === 'ping') return []
+  if (frame.type === 'error') {
+    const data = frame.data as { message?: string } | undefined
+    return [{ type: 'error', error: { message: data?.message ?? JSON.stringify(frame.data) } }]
+  }
+  return z.array(c.chatStreamEventSchema).parse(frame.data ?? [])
+}

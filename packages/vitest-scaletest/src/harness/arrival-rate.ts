@@ -6,6 +6,8 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 
 import { HarnessError } from '../errors.ts'
+import type { IterateOptions, Iteration, IterationReport } from './iterate.ts'
+import { iterateSchedule } from './iterate.ts'
 import type { Job, Strategy, StrategyOutcome } from './strategies.ts'
 
 export interface RateStage {
@@ -54,6 +56,11 @@ export interface ArrivalRateStrategy extends Strategy {
   readonly offsetsMs: readonly number[]
   /** Counts from the last execute(). */
   stats(): ArrivalRateStats
+  /**
+   * The open model at scale: call `iteration` once per arrival, with no harness run per iteration
+   * (no harness.add() needed). Exact counts, HDR latencies from the scheduled start, failures by reason.
+   */
+  iterate(iteration: Iteration, options?: IterateOptions): Promise<IterationReport>
 }
 
 export function constantArrivalRate(options: ConstantArrivalRateOptions): ArrivalRateStrategy {
@@ -88,6 +95,12 @@ export function rampingArrivalRate(options: RampingArrivalRateOptions, name?: st
       const { fit: _, ...rest } = stats
       return rest
     },
+    iterate: (iteration, iterateOptions) =>
+      iterateSchedule(
+        { offsetsMs, maxInFlight, timeUnitMs: options.timeUnitMs ?? 1000 },
+        iteration,
+        iterateOptions,
+      ),
     async execute(jobs, signal) {
       stats = emptyStats()
       const outcome = await runSchedule(offsetsMs, jobs, maxInFlight, signal, stats)

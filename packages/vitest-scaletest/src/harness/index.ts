@@ -1,5 +1,6 @@
 export * from './arrival-rate.ts'
 export * from './duration.ts'
+export * from './iterate.ts'
 export * from './logger.ts'
 export * from './results.ts'
 export * from './runner.ts'

@@ -154,6 +154,16 @@ export class TestRun {
 function cacheKey(options: HttpClientOptions | undefined): string | undefined {
   if (options === undefined) return ''
   if (options.dispatcher || options.onRetry) return undefined
+  // Hot path: `ctx.http({ baseUrl }).request(...)` in a loop keys its client without JSON.stringify.
+  let only: string | undefined
+  for (const name in options) {
+    if (only !== undefined || name !== 'baseUrl') {
+      only = undefined
+      break
+    }
+    only = name
+  }
+  if (only !== undefined && options.baseUrl !== undefined) return `baseUrl\u0000${String(options.baseUrl)}`
   return JSON.stringify(options, (_, value: unknown) => (value instanceof URL ? value.href : value))
 }
 

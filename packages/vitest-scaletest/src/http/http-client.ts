@@ -55,51 +55,77 @@ export interface HttpRequestOptions {
 
 export type HttpResponse = Dispatcher.ResponseData
 
+const EMPTY_OPTIONS: HttpRequestOptions = Object.freeze({})
+const URL_CACHE_SIZE = 256
+const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT'])
+
+/** undici's own headers/body/connect timeout (the client's per-request time limit). */
+function isTimeout(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code
+  return typeof code === 'string' && TIMEOUT_CODES.has(code)
+}
+
 export class HttpClient {
   readonly dispatcher: Dispatcher
   readonly #ownsDispatcher: boolean
   readonly #options: HttpClientOptions
   readonly #secrets: string[]
+  /** Default headers, lowercased once; sent as is when a request adds none (undici does not mutate them). */
+  readonly #baseHeaders: Record<string, string>
+  readonly #defaultPolicy: RetryPolicy
+  /** Resolved URLs of plain paths (no query), so a closed loop on '/' parses it once. */
+  readonly #urls = new Map<string, URL>()
   #closed = false
 
   constructor(options: HttpClientOptions = {}) {
     this.#options = options
     this.#ownsDispatcher = options.dispatcher === undefined
+    const timeoutMs = options.timeoutMs ?? 30_000
     this.dispatcher =
-      options.dispatcher ?? new Agent(options.connections ? { connections: options.connections } : undefined)
+      options.dispatcher ??
+      new Agent({
+        ...(options.connections ? { connections: options.connections } : {}),
+        ...(timeoutMs > 0 ? { connectTimeout: timeoutMs } : {}),
+      })
     this.#secrets = [...(options.sessionToken ? [options.sessionToken] : []), ...(options.secrets ?? [])]
+    this.#baseHeaders = this.#headers()
+    this.#defaultPolicy = this.#retryPolicy(undefined)
   }
 
-  /** Sends one request; retried on network errors if idempotent. Any status is a response, not an error. */
-  async request(path: string | URL, options: HttpRequestOptions = {}): Promise<HttpResponse> {
-    const method = (options.method ?? 'GET').toUpperCase()
+  /**
+   * Sends one request; retried on network errors if idempotent. Any status is a response, not an error.
+   * Hot path: the timeout is undici's own (connect, headers and body timeouts), so a request allocates
+   * no AbortController, timer or AbortSignal.any chain; only the caller's signal, if any, is passed on.
+   */
+  async request(path: string | URL, options: HttpRequestOptions = EMPTY_OPTIONS): Promise<HttpResponse> {
+    const method = options.method === undefined ? 'GET' : options.method.toUpperCase()
     const url = this.#url(path, options.query)
-    const headers = this.#headers(options.headers)
+    let headers = options.headers === undefined ? this.#baseHeaders : this.#headers(options.headers)
     let body = options.body
     if (options.json !== undefined) {
       body = JSON.stringify(options.json)
+      if (headers === this.#baseHeaders) headers = { ...headers }
       headers['content-type'] ??= 'application/json'
     }
-    const policy = this.#retryPolicy(options.retry)
+    const policy = options.retry === undefined ? this.#defaultPolicy : this.#retryPolicy(options.retry)
     const retryable = options.idempotent ?? isIdempotent(method)
     const timeoutMs = options.timeoutMs ?? this.#options.timeoutMs ?? 30_000
+    const timeout = timeoutMs > 0 ? timeoutMs : null
+    const signal = options.signal ?? null
     for (let attempt = 1; ; attempt++) {
-      const timeout = timeoutMs > 0 ? new AbortController() : undefined
-      const timer = timeout && setTimeout(() => timeout.abort(), timeoutMs)
-      const signals = [options.signal, timeout?.signal].filter((s): s is AbortSignal => s !== undefined)
       try {
         return await undiciRequest(url, {
           dispatcher: this.dispatcher,
           method: method as Dispatcher.HttpMethod,
           headers,
           body: body ?? null,
-          signal: signals.length > 0 ? AbortSignal.any(signals) : null,
-          headersTimeout: timeoutMs > 0 ? timeoutMs : null,
-          bodyTimeout: timeoutMs > 0 ? timeoutMs : null,
+          signal,
+          headersTimeout: timeout,
+          bodyTimeout: timeout,
         })
       } catch (err) {
-        if (options.signal?.aborted) throw this.#error('SCALETEST_HTTP_ABORTED', method, url, attempt, err)
-        const timedOut = timeout?.signal.aborted === true
+        if (signal?.aborted) throw this.#error('SCALETEST_HTTP_ABORTED', method, url, attempt, err)
+        const timedOut = timeout !== null && isTimeout(err)
         const code = timedOut ? 'timeout' : networkErrorCode(err)
         const kind = timedOut ? 'SCALETEST_HTTP_TIMEOUT' : 'SCALETEST_HTTP_NETWORK'
         if (code === undefined || !retryable || attempt > policy.retries) {
@@ -112,8 +138,6 @@ export class HttpClient {
         if (!(await sleepUnlessAborted(delay, options.signal))) {
           throw this.#error('SCALETEST_HTTP_ABORTED', method, url, attempt, err)
         }
-      } finally {
-        if (timer) clearTimeout(timer)
       }
     }
   }
@@ -162,6 +186,15 @@ export class HttpClient {
   }
 
   #url(path: string | URL, query?: HttpRequestOptions['query']): URL {
+    if (query === undefined && typeof path === 'string') {
+      let cached = this.#urls.get(path)
+      if (cached === undefined) {
+        cached = new URL(path, this.#options.baseUrl)
+        if (this.#urls.size >= URL_CACHE_SIZE) this.#urls.clear()
+        this.#urls.set(path, cached)
+      }
+      return cached
+    }
     const url = new URL(path, this.#options.baseUrl)
     for (const [key, value] of Object.entries(query ?? {})) url.searchParams.set(key, String(value))
     return url

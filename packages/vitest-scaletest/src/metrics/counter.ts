@@ -1,5 +1,5 @@
 import { MetricsError } from './errors.ts'
-import { checkLabels, labelKey } from './labels.ts'
+import { checkLabels, labelKey, SeriesIndex } from './labels.ts'
 import type { CounterSnapshot, Labels } from './snapshot.ts'
 
 export interface CounterOptions {
@@ -17,6 +17,7 @@ export class CounterMetric {
   readonly name: string
   readonly help: string
   readonly #series = new Map<string, CounterCell>()
+  readonly #index = new SeriesIndex<CounterCell>()
   #labelNames: string[] | undefined
 
   constructor(name: string, options: CounterOptions = {}) {
@@ -47,6 +48,8 @@ export class CounterMetric {
   }
 
   #cell(labels: Labels | undefined): CounterCell {
+    const indexed = this.#index.get(labels)
+    if (indexed !== undefined) return indexed
     const key = labelKey(labels)
     let cell = this.#series.get(key)
     if (cell === undefined) {
@@ -55,6 +58,7 @@ export class CounterMetric {
       cell = { labels: checked, value: 0 }
       this.#series.set(key, cell)
     }
+    this.#index.set(cell.labels, cell)
     return cell
   }
 

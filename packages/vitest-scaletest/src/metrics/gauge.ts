@@ -1,5 +1,5 @@
 import { MetricsError } from './errors.ts'
-import { checkLabels, labelKey } from './labels.ts'
+import { checkLabels, labelKey, SeriesIndex } from './labels.ts'
 import type { GaugeMerge, GaugeSnapshot, Labels } from './snapshot.ts'
 
 export interface GaugeOptions {
@@ -21,6 +21,7 @@ export class GaugeMetric {
   readonly help: string
   readonly merge: GaugeMerge
   readonly #series = new Map<string, GaugeCell>()
+  readonly #index = new SeriesIndex<GaugeCell>()
   #labelNames: string[] | undefined
 
   constructor(name: string, options: GaugeOptions = {}) {
@@ -55,6 +56,8 @@ export class GaugeMetric {
   }
 
   #cell(labels: Labels | undefined): GaugeCell {
+    const indexed = this.#index.get(labels)
+    if (indexed !== undefined) return indexed
     const key = labelKey(labels)
     let cell = this.#series.get(key)
     if (cell === undefined) {
@@ -63,6 +66,7 @@ export class GaugeMetric {
       cell = { labels: checked, value: 0, updatedAt: 0 }
       this.#series.set(key, cell)
     }
+    this.#index.set(cell.labels, cell)
     return cell
   }
 

@@ -1,6 +1,6 @@
 import { MetricsError } from './errors.ts'
 import { encodeHdr } from './hdr.ts'
-import { checkLabels, labelKey } from './labels.ts'
+import { checkLabels, labelKey, SeriesIndex } from './labels.ts'
 import type { HistogramCell, HistogramStats } from './series-stats.ts'
 import { histogramStats, percentile } from './series-stats.ts'
 import type { HistogramSnapshot, Labels } from './snapshot.ts'
@@ -58,6 +58,7 @@ export class HistogramMetric {
   readonly resolution: number
   readonly buckets: number[]
   readonly #series = new Map<string, HistogramChild>()
+  readonly #index = new SeriesIndex<HistogramChild>()
   #labelNames: string[] | undefined
 
   constructor(name: string, options: HistogramOptions = {}) {
@@ -73,7 +74,7 @@ export class HistogramMetric {
 
   /** Record one value in the metric's unit (seconds for `*_seconds`). */
   observe(value: number, labels?: Labels): void {
-    this.labels(labels).observe(value)
+    ;(this.#index.get(labels) ?? this.labels(labels)).observe(value)
   }
 
   /** Returns a function that observes the seconds elapsed since this call. */
@@ -88,6 +89,8 @@ export class HistogramMetric {
   }
 
   labels(labels?: Labels): HistogramChild {
+    const indexed = this.#index.get(labels)
+    if (indexed !== undefined) return indexed
     const key = labelKey(labels)
     let child = this.#series.get(key)
     if (child === undefined) {
@@ -96,6 +99,7 @@ export class HistogramMetric {
       child = new HistogramChild(this.name, checked, this.resolution)
       this.#series.set(key, child)
     }
+    this.#index.set(child.labels, child)
     return child
   }
 

@@ -69,3 +69,56 @@ export function formatLabels(labels: Labels): string {
     .map((name) => `${name}=${JSON.stringify(labels[name])}`)
   return parts.length === 0 ? '' : `{${parts.join(',')}}`
 }
+
+/**
+ * Label set → series, for the hot path. Once the metric's label names are known, a lookup walks one
+ * Map per label (keyed by the value, in sorted name order) after counting the object's keys: no key
+ * string is built and nothing is allocated or sorted. Any miss (new series, missing, extra or
+ * non-string labels) returns undefined, so the caller takes the validating slow path.
+ */
+export class SeriesIndex<T> {
+  #names: string[] | undefined
+  #empty: T | undefined
+  readonly #root = new Map<unknown, unknown>()
+
+  get(labels: Labels | undefined): T | undefined {
+    const names = this.#names
+    if (names === undefined) return undefined
+    const last = names.length - 1
+    if (labels === undefined) return last === -1 ? this.#empty : undefined
+    let n = 0
+    for (const _name in labels) n++
+    if (n !== names.length) return undefined
+    if (last === -1) return this.#empty
+    let node = this.#root
+    for (let i = 0; i < last; i++) {
+      const next = node.get(labels[names[i]!]) as Map<unknown, unknown> | undefined
+      if (next === undefined) return undefined
+      node = next
+    }
+    return node.get(labels[names[last]!]) as T | undefined
+  }
+
+  /** Index a series by its checked (sorted, validated) labels. */
+  set(checked: Labels, value: T): void {
+    const names = Object.keys(checked)
+    this.#names ??= names
+    if (names.join(SEPARATOR) !== this.#names.join(SEPARATOR)) return
+    const last = names.length - 1
+    if (last === -1) {
+      this.#empty = value
+      return
+    }
+    let node = this.#root
+    for (let i = 0; i < last; i++) {
+      const value = checked[names[i]!]
+      let next = node.get(value) as Map<unknown, unknown> | undefined
+      if (next === undefined) {
+        next = new Map()
+        node.set(value, next)
+      }
+      node = next
+    }
+    node.set(checked[names[last]!], value)
+  }
+}

@@ -1,5 +1,8 @@
 // Main-process entry: reporter and global setup, imported from vitest.config.ts.
 // The metrics API is here too so scripts and benchmarks can use it without the test runtime.
+// The open model's schedule and iterate() (no Vitest runtime needed), e.g. for bench/open-model.bench.ts.
+export * from './harness/arrival-rate.ts'
+export * from './harness/iterate.ts'
 export * from './metrics/index.ts'
 export * from './mocks/index.ts'
 export * from './reporter/index.ts'

@@ -2,16 +2,15 @@
 // started here (given as CODER_URL and CODER_SCALETEST_CHAT_LLM_MOCK_URL), so these tests can break the
 // provider and read what the run reported.
 
-import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 
 import { afterEach, expect, it } from 'vitest'
 
 import { startCoderdSimulator, startLlmMock } from '@scaletest/mocks'
+import { spawnScenario } from '../test/support/spawn-scenario.ts'
 
-const repoRoot = resolve(import.meta.dirname, '../..')
 const owner = { email: 'owner@scaletest.local', username: 'owner', password: 'e2e-test-password' }
 const teardown: Array<() => Promise<void>> = []
 
@@ -118,38 +117,15 @@ async function startTarget(): Promise<Target> {
 }
 
 function runScenario(target: Target, env: NodeJS.ProcessEnv) {
-  const { SCALETEST_MOCKS: _m, SCALETEST_REQUIRE_DOCKER: _r, ...inherited } = process.env
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [join(repoRoot, 'node_modules/vitest/vitest.mjs'), 'run', 'suites/chat/chat.scale.test.ts'],
-    {
-      cwd: repoRoot,
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: {
-        ...inherited,
-        CI: 'true',
-        NO_COLOR: '1',
-        FORCE_COLOR: '0',
-        CODER_URL: target.coderd.url,
-        CODER_SESSION_TOKEN: target.sessionToken,
-        SCALETEST_MOCKS_START: 'coderd',
-        SCALETEST_OUTPUT_DIR: target.outputDir,
-        CODER_SCALETEST_CHAT_PROVIDER_PROPAGATION_WAIT: '200ms',
-        CODER_SCALETEST_CHAT_TURNS: '1',
-        ...env,
-      },
-    },
-  )
-  teardown.push(async () => {
-    if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, 'SIGKILL')
+  const run = spawnScenario('suites/chat/chat.scale.test.ts', {
+    CODER_URL: target.coderd.url,
+    CODER_SESSION_TOKEN: target.sessionToken,
+    SCALETEST_MOCKS_START: 'coderd',
+    SCALETEST_OUTPUT_DIR: target.outputDir,
+    CODER_SCALETEST_CHAT_PROVIDER_PROPAGATION_WAIT: '200ms',
+    CODER_SCALETEST_CHAT_TURNS: '1',
+    ...env,
   })
-  let output = ''
-  child.stdout!.on('data', (chunk) => (output += chunk))
-  child.stderr!.on('data', (chunk) => (output += chunk))
-  const exited = new Promise<{ code: number | null; output: string }>((resolvePromise, reject) => {
-    child.on('error', reject)
-    child.on('close', (code) => resolvePromise({ code, output }))
-  })
-  return { child, exited }
+  teardown.push(run.kill)
+  return run
 }

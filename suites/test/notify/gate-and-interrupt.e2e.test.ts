@@ -4,17 +4,16 @@
 // SMTP mock started here (given as CODER_URL and SCALETEST_SMTP_API_URL, like a real deployment),
 // so these tests can break the target and interrupt the run.
 
-import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 
 import { afterEach, expect, it } from 'vitest'
 
 import { type NotificationFaults, startCoderdSimulator, startSmtpMock } from '@scaletest/mocks'
+import { spawnScenario } from '../support/spawn-scenario.ts'
 
-const repoRoot = resolve(import.meta.dirname, '../../..')
 const owner = { email: 'owner@scaletest.local', username: 'owner', password: 'e2e-test-password' }
 const teardown: Array<() => Promise<void>> = []
 
@@ -99,44 +98,16 @@ async function startTarget(faults: NotificationFaults): Promise<Target> {
 }
 
 function runScenario(target: Target, env: NodeJS.ProcessEnv) {
-  const { SCALETEST_MOCKS: _m, SCALETEST_REQUIRE_DOCKER: _r, ...inherited } = process.env
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [
-      join(repoRoot, 'node_modules/vitest/vitest.mjs'),
-      'run',
-      'suites/notifications/notifications.scale.test.ts',
-    ],
-    {
-      cwd: repoRoot,
-      // Its own process group, so the SIGINT test can signal it as a terminal would.
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: {
-        ...inherited,
-        CI: 'true',
-        NO_COLOR: '1',
-        FORCE_COLOR: '0',
-        CODER_URL: target.coderd.url,
-        CODER_SESSION_TOKEN: target.sessionToken,
-        SCALETEST_SMTP_API_URL: target.smtpApiUrl,
-        SCALETEST_MOCKS_START: 'smtp,coderd',
-        SCALETEST_OUTPUT_DIR: target.outputDir,
-        CODER_SCALETEST_NOTIFICATION_USER_COUNT: '5',
-        CODER_SCALETEST_SMTP_POLL_INTERVAL: '250ms',
-        ...env,
-      },
-    },
-  )
-  teardown.push(async () => {
-    if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, 'SIGKILL')
+  const run = spawnScenario('suites/notifications/notifications.scale.test.ts', {
+    CODER_URL: target.coderd.url,
+    CODER_SESSION_TOKEN: target.sessionToken,
+    SCALETEST_SMTP_API_URL: target.smtpApiUrl,
+    SCALETEST_MOCKS_START: 'smtp,coderd',
+    SCALETEST_OUTPUT_DIR: target.outputDir,
+    CODER_SCALETEST_NOTIFICATION_USER_COUNT: '5',
+    CODER_SCALETEST_SMTP_POLL_INTERVAL: '250ms',
+    ...env,
   })
-  let output = ''
-  child.stdout!.on('data', (chunk) => (output += chunk))
-  child.stderr!.on('data', (chunk) => (output += chunk))
-  const exited = new Promise<{ code: number | null; output: string }>((resolvePromise, reject) => {
-    child.on('error', reject)
-    child.on('close', (code) => resolvePromise({ code, output }))
-  })
-  return { child, exited }
+  teardown.push(run.kill)
+  return run
 }

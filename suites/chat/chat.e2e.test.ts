@@ -2,16 +2,15 @@
 // started here (given as CODER_URL and CODER_SCALETEST_CHAT_LLM_MOCK_URL), so these tests can break the
 // provider and read what the run reported.
 
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 
 import { afterEach, expect, it } from 'vitest'
 
-import { startCoderdSimulator, startLlmMock } from '@scaletest/mocks'
+import { startLlmMock } from '@scaletest/mocks'
+import { type SimulatorTarget, startSimulatorTarget } from '../test/support/simulator-target.ts'
 import { spawnScenario } from '../test/support/spawn-scenario.ts'
 
-const owner = { email: 'owner@scaletest.local', username: 'owner', password: 'e2e-test-password' }
 const teardown: Array<() => Promise<void>> = []
 
 afterEach(async () => {
@@ -77,42 +76,29 @@ it('drives two tool calls per turn through the control block and sees both resul
   expect(history[5]!.content.some((p) => p.type === 'text')).toBe(true)
 }, 60_000)
 
-interface Target {
-  coderd: Awaited<ReturnType<typeof startCoderdSimulator>>
+interface Results {
+  harness: { total_fail: number; runs: Record<string, { error: string | null }> }
+}
+
+interface Target extends SimulatorTarget<Results> {
   llmUrl: string
-  sessionToken: string
-  outputDir: string
   api(path: string): Promise<unknown[]>
-  results(): Promise<{ harness: { total_fail: number; runs: Record<string, { error: string | null }> } }>
 }
 
 async function startTarget(): Promise<Target> {
   const llm = await startLlmMock()
   teardown.push(() => llm.close())
-  const coderd = await startCoderdSimulator({
-    firstUser: owner,
-    // Backoff long enough that the runner's stream is attached for the second retry.
-    chats: { providerCacheTtlMs: 100, retryBaseMs: 300, maxAttempts: 3 },
-  })
-  teardown.push(() => coderd.close())
-  const outputDir = await mkdtemp(join(tmpdir(), 'scaletest-chat-'))
-  teardown.push(() => rm(outputDir, { recursive: true, force: true }))
-  const login = await fetch(`${coderd.url}/api/v2/users/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: owner.email, password: owner.password }),
-  })
-  const { session_token } = (await login.json()) as { session_token: string }
+  // Backoff long enough that the runner's stream is attached for the second retry.
+  const target = await startSimulatorTarget<Results>(
+    { chats: { providerCacheTtlMs: 100, retryBaseMs: 300, maxAttempts: 3 } },
+    teardown,
+  )
+  const headers = { 'Coder-Session-Token': target.sessionToken }
   return {
-    coderd,
+    ...target,
     llmUrl: llm.url,
-    sessionToken: session_token,
-    outputDir,
     api: async (path) =>
-      (await (
-        await fetch(`${coderd.url}${path}`, { headers: { 'Coder-Session-Token': session_token } })
-      ).json()) as unknown[],
-    results: async () => JSON.parse(await readFile(join(outputDir, 'results.json'), 'utf8')),
+      (await (await fetch(`${target.coderd.url}${path}`, { headers })).json()) as unknown[],
   }
 }
 

@@ -4,17 +4,14 @@
 // SMTP mock started here (given as CODER_URL and SCALETEST_SMTP_API_URL, like a real deployment),
 // so these tests can break the target and interrupt the run.
 
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 
 import { afterEach, expect, it } from 'vitest'
 
-import { type NotificationFaults, startCoderdSimulator, startSmtpMock } from '@scaletest/mocks'
+import { type NotificationFaults, startSmtpMock } from '@scaletest/mocks'
+import { type SimulatorTarget, startSimulatorTarget } from '../support/simulator-target.ts'
 import { spawnScenario } from '../support/spawn-scenario.ts'
 
-const owner = { email: 'owner@scaletest.local', username: 'owner', password: 'e2e-test-password' }
 const teardown: Array<() => Promise<void>> = []
 
 afterEach(async () => {
@@ -60,41 +57,23 @@ it('on SIGINT mid-run stops, deletes what it created and writes partial results'
   expect(Object.values(results.harness.runs).some((r) => /interrupted/.test(String(r.error)))).toBe(true)
 }, 60_000)
 
-interface Target {
-  coderd: Awaited<ReturnType<typeof startCoderdSimulator>>
+interface Results {
+  thresholds: { ok: boolean; results: unknown[] }
+  harness: { total_runs: number; total_fail: number; runs: Record<string, { error: string | null }> }
+}
+
+interface Target extends SimulatorTarget<Results> {
   smtpApiUrl: string
-  sessionToken: string
-  outputDir: string
-  results(): Promise<{
-    thresholds: { ok: boolean; results: unknown[] }
-    harness: { total_runs: number; total_fail: number; runs: Record<string, { error: string | null }> }
-  }>
 }
 
 async function startTarget(faults: NotificationFaults): Promise<Target> {
   const smtp = await startSmtpMock()
   teardown.push(() => smtp.close())
-  const coderd = await startCoderdSimulator({
-    firstUser: owner,
-    emailSmarthost: `${smtp.smtpHost}:${smtp.smtpPort}`,
-    faults,
-  })
-  teardown.push(() => coderd.close())
-  const outputDir = await mkdtemp(join(tmpdir(), 'scaletest-notifications-'))
-  teardown.push(() => rm(outputDir, { recursive: true, force: true }))
-  const login = await fetch(`${coderd.url}/api/v2/users/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: owner.email, password: owner.password }),
-  })
-  const { session_token } = (await login.json()) as { session_token: string }
-  return {
-    coderd,
-    smtpApiUrl: smtp.apiUrl,
-    sessionToken: session_token,
-    outputDir,
-    results: async () => JSON.parse(await readFile(join(outputDir, 'results.json'), 'utf8')),
-  }
+  const target = await startSimulatorTarget<Results>(
+    { emailSmarthost: `${smtp.smtpHost}:${smtp.smtpPort}`, faults },
+    teardown,
+  )
+  return { ...target, smtpApiUrl: smtp.apiUrl }
 }
 
 function runScenario(target: Target, env: NodeJS.ProcessEnv) {

@@ -47,7 +47,7 @@ class UncoordinatedShard extends LocalCoordinator {
     throw this.#missing(`barrier '${options?.name ?? 'barrier'}'`)
   }
 
-  override latch<T>(options?: LatchOptions): never {
+  override latch(options?: LatchOptions): never {
     throw this.#missing(`latch '${options?.name ?? 'latch'}'`)
   }
 

@@ -142,7 +142,7 @@ export class ScaletestReporter implements Reporter {
     const name = testCase.fullName
     const harness = readHarness(name, meta.harness, (m) => this.#warn(m))
     this.#harness.push(...harness)
-    if (meta.shard && !this.#shards.local) this.#shards.add(name, meta.shard)
+    if (meta.shard && this.#shards.local === undefined) this.#shards.add(name, meta.shard)
     this.#tests.push({
       name,
       module: testCase.module.relativeModuleId,
@@ -224,6 +224,7 @@ export class ScaletestReporter implements Reporter {
         await pushToGateway(this.#options.pushgatewayUrl, this.#registry(), {
           job: this.#options.pushgatewayJob,
           instance,
+          ...(this.#shards.local && { shard: this.#shards.local }),
         })
         this.#log(
           `scaletest metrics pushed to the Pushgateway (job=${this.#options.pushgatewayJob}, instance=${instance})`,
@@ -239,6 +240,7 @@ export class ScaletestReporter implements Reporter {
     const registry = toPrometheusRegistry(this.#aggregate, {
       maxLabelValues: this.#options.prometheusMaxLabelValues,
     })
+    if (this.#shards.local) registry.setDefaultLabels({ shard: this.#shards.local })
     const tests = new Gauge({
       name: 'scaletest_tests',
       help: 'Vitest test cases of this scaletest run by result.',

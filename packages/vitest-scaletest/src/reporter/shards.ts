@@ -8,8 +8,11 @@ import { shardFromEnv } from '../shard/identity.ts'
 type ShardMeta = NonNullable<ScaletestTaskMeta['shard']>
 
 export class ShardCensus {
-  /** True in a shard's own process (SCALETEST_SHARD=i/n): it sees one shard; the merge sees all. */
-  readonly local: boolean = isShardProcess()
+  /**
+   * In a shard's own process (SCALETEST_SHARD=i/n), its index: that process sees one shard (the
+   * merge sees all), and its live metrics and Pushgateway group carry `shard="<i>"`.
+   */
+  readonly local: string | undefined = processShard()
   readonly #runs = new Map<string, { count: number; seen: Set<number> }>()
 
   add(test: string, shard: ShardMeta): void {
@@ -38,10 +41,11 @@ export class ShardCensus {
   }
 }
 
-function isShardProcess(): boolean {
+function processShard(): string | undefined {
   try {
-    return shardFromEnv(process.env).count > 1
+    const shard = shardFromEnv(process.env)
+    return shard.count > 1 ? String(shard.index) : undefined
   } catch {
-    return false // a bad SCALETEST_SHARD fails the scenario's own fixture, with its message
+    return undefined // a bad SCALETEST_SHARD fails the scenario's own fixture, with its message
   }
 }

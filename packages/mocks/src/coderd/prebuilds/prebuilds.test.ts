@@ -125,7 +125,9 @@ describe('prebuilds reconciler and settings', () => {
     await f.owner.ok('PUT', '/api/v2/prebuilds/settings', { reconciliation_paused: false })
     const created = await waitFor(async () => {
       const list = await prebuildsOf(f, 'prebuilt')
-      return list.length === 6 && list.every((w) => w.latest_build.job.status === 'succeeded') && list
+      return list.length === 6 && list.every((w) => w.latest_build.job.status === 'succeeded')
+        ? list
+        : undefined
     })
     for (const workspace of created) {
       expect(workspace).toMatchObject({

@@ -3,13 +3,15 @@
 
 import type { MetricsRecorder } from '@scaletest/vitest'
 
-export type ErrorAction =
-  | 'create_template_version'
-  | 'create_template'
-  | 'wait_for_workspaces'
-  | 'create_empty_template_version'
-  | 'update_active_template_version'
-  | 'wait_for_workspace_deletion'
+const ACTIONS = [
+  'create_template_version',
+  'create_template',
+  'wait_for_workspaces',
+  'create_empty_template_version',
+  'update_active_template_version',
+  'wait_for_workspace_deletion',
+] as const
+export type ErrorAction = (typeof ACTIONS)[number]
 
 export const ERRORS_METRIC = 'coderd_scaletest_prebuild_errors_total'
 export const JOBS_FAILED_METRIC = 'coderd_scaletest_prebuild_jobs_failed'
@@ -41,12 +43,12 @@ export function prebuildMetrics(recorder: MetricsRecorder) {
       g[key].set(counts[key], { template_name })
   }
   const zero = { created: 0, running: 0, failed: 0, completed: 0 }
-  errors.inc({}, 0) // so an honest run still exports (and gates on) the counter
   return {
-    /** A template's gauges at zero before its first poll. */
+    /** A template's series at zero before its first poll, so an honest run still exports (and gates on) them. */
     start(templateName: string) {
       set(creation, zero, templateName)
       set(deletion, zero, templateName)
+      for (const action of ACTIONS) errors.inc({ template_name: templateName, action }, 0)
     },
     setCreation: (counts: JobCounts, templateName: string) => set(creation, counts, templateName),
     setDeletion: (counts: JobCounts, templateName: string) => set(deletion, counts, templateName),

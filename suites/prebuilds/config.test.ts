@@ -54,7 +54,7 @@ describe('prebuilds config', () => {
   it('renders N presets with M prebuilds each, and an empty version for scale-to-zero', () => {
     const tf = prebuildsMainTf(3, 7)
     expect(tf).toContain(
-      'data "coder_workspace_preset" "presets" {\n  count = 3\n  name  = "preset-${count.index + 1}"',
+      `data "coder_workspace_preset" "presets" {\n  count = 3\n  name  = "preset-\${count.index + 1}"`,
     )
     expect(tf).toContain('instances = 7')
     expect(prebuildsMainTf(0, 0)).toContain('count = 0')

@@ -38,6 +38,7 @@ export function prebuildsRunner(config: PrebuildsConfig, deps: PrebuildsRunnerDe
   const expected = config.numPresets * config.numPresetPrebuilds
   let client: CoderClient | undefined
   let template: Template | undefined
+  const seconds: { creation_seconds?: number; deletion_seconds?: number } = {}
 
   const runner: Runner = {
     async run({ id, signal, log }) {
@@ -91,6 +92,7 @@ export function prebuildsRunner(config: PrebuildsConfig, deps: PrebuildsRunnerDe
           return counts.completed >= expected
         }),
       )
+      seconds.creation_seconds = (Date.now() - started) / 1000
       log('all %d prebuilds of %s succeeded after %d ms', expected, name, Date.now() - started)
       await creation.arriveAndWait({ signal })
 
@@ -110,9 +112,11 @@ export function prebuildsRunner(config: PrebuildsConfig, deps: PrebuildsRunnerDe
           return list.length === 0
         }),
       )
+      seconds.deletion_seconds = (Date.now() - deleting) / 1000
       log('all prebuilds of %s deleted after %d ms', name, Date.now() - deleting)
     },
-    metrics: () => ({ template_id: template?.id ?? null }),
+    // Per run: how long this template waited for its prebuilds, and for their deletion.
+    metrics: () => ({ template_id: template?.id ?? null, ...seconds }),
   }
   if (!config.skipCleanup)
     runner.cleanup = async ({ signal, log }) => {

@@ -1,3 +1,4 @@
+import { PREBUILDS_USER_ID, systemUser } from './prebuilds/system-user.ts'
 import type {
   BuildRecord,
   JobRecord,
@@ -178,8 +179,8 @@ export function buildStatus(transition: Transition, jobStatus: string): string {
 
 export function buildJson(state: SimState, view: JobView, build: BuildRecord) {
   const workspace = state.workspaces.get(build.workspaceId)!
-  const owner = state.users.get(workspace.ownerId)
-  const initiator = state.users.get(build.initiatorId)
+  const owner = state.users.get(workspace.ownerId) ?? systemUser(workspace.ownerId)
+  const initiator = state.users.get(build.initiatorId) ?? systemUser(build.initiatorId)
   const version = state.templateVersions.get(build.templateVersionId)
   const job = state.jobOf(build)
   const agentReady = build.transition === 'start' && job.status === 'succeeded'
@@ -249,7 +250,7 @@ function resourceJson(build: BuildRecord, job: JobRecord, agentReady: boolean) {
 }
 
 export function workspaceJson(state: SimState, view: JobView, workspace: WorkspaceRecord) {
-  const owner = state.users.get(workspace.ownerId)
+  const owner = state.users.get(workspace.ownerId) ?? systemUser(workspace.ownerId)
   const org = state.organizations.get(workspace.organizationId)
   const template = state.templates.get(workspace.templateId)
   const build = state.latestBuild(workspace)
@@ -285,6 +286,6 @@ export function workspaceJson(state: SimState, view: JobView, workspace: Workspa
     allow_renames: false,
     favorite: false,
     next_start_at: null,
-    is_prebuild: false,
+    is_prebuild: workspace.ownerId === PREBUILDS_USER_ID,
   }
 }

@@ -6,6 +6,7 @@ import { authenticate, hashPassword } from './auth.ts'
 import { Autobuild } from './autobuild.ts'
 import { Chats } from './chats/routes.ts'
 import type { ChatMessage } from './chats/store.ts'
+import { DynamicParameters } from './dynamic-parameters/routes.ts'
 import { apiKeyRoutes } from './handlers/api-keys.ts'
 import { buildRoutes } from './handlers/builds.ts'
 import { fileRoutes } from './handlers/files.ts'
@@ -25,6 +26,8 @@ import { InboxHub } from './notifications/inbox-hub.ts'
 import { Notifier, type NotifierStats } from './notifications/notifier.ts'
 import { SmtpDispatcher } from './notifications/smtp-dispatcher.ts'
 import { type CoderdSimulatorOptions, coderdSimulatorOptionsSchema } from './options.ts'
+import { Prebuilds, type ReconcileResult } from './prebuilds/reconciler.ts'
+import { prebuildRoutes } from './prebuilds/routes.ts'
 import { Provisioner } from './provisioner.ts'
 import type { JobRecord } from './records.ts'
 import { type Ctx, type Sim, Topics } from './sim.ts'
@@ -46,6 +49,8 @@ export interface CoderdCore {
   /** A chat's persisted messages, oldest first (for assertions). */
   chatMessages(chatId: string): ChatMessage[]
   tickAutobuild(at?: number): number
+  /** Runs one prebuilds reconciliation pass now (nothing while paused). */
+  reconcilePrebuilds(): ReconcileResult
   close(): void
 }
 
@@ -143,6 +148,9 @@ export function createCoderdCore(input: CoderdSimulatorOptions = {}): CoderdCore
   streams.addRoute('/api/experimental/chats/:id/stream', (ctx) => chats.stream(ctx))
   streams.addRoute('/api/v2/chats/:id/stream', (ctx) => chats.stream(ctx))
   const autobuild = new Autobuild(sim, options.autobuildPollIntervalMs)
+  const prebuilds = new Prebuilds(sim, options.prebuilds)
+  const dynamicParameters = new DynamicParameters(options.dynamicParameters)
+  for (const [pattern, handler] of dynamicParameters.streams()) streams.addRoute(pattern, handler)
   const router = new Router<Ctx>()
   for (const route of [
     ...adminRoutes(streams, autobuild),
@@ -157,6 +165,8 @@ export function createCoderdCore(input: CoderdSimulatorOptions = {}): CoderdCore
     streams.watchRoute(),
     ...notificationRoutes(),
     ...chats.routes(),
+    ...prebuildRoutes(prebuilds),
+    ...dynamicParameters.routes(),
   ])
     router.add(route)
 
@@ -199,8 +209,11 @@ export function createCoderdCore(input: CoderdSimulatorOptions = {}): CoderdCore
     notificationStats: () => ({ ...notifier.stats }),
     chatMessages: (id) => [...(chats.store.chats.get(id)?.messages ?? [])],
     tickAutobuild: (at) => autobuild.tick(at ?? Date.now()),
+    reconcilePrebuilds: () => prebuilds.tick(),
     close() {
       autobuild.close()
+      prebuilds.close()
+      dynamicParameters.close()
       provisioner.close()
       notifier.close()
       hub.closeAll()

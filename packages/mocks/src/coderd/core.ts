@@ -46,6 +46,8 @@ export interface CoderdCore {
   /** A chat's persisted messages, oldest first (for assertions). */
   chatMessages(chatId: string): ChatMessage[]
   tickAutobuild(at?: number): number
+  /** Every HTTP and WebSocket route the simulator serves, as `{method, pattern}`. */
+  routes(): { method: string; pattern: string }[]
   close(): void
 }
 
@@ -199,6 +201,7 @@ export function createCoderdCore(input: CoderdSimulatorOptions = {}): CoderdCore
     notificationStats: () => ({ ...notifier.stats }),
     chatMessages: (id) => [...(chats.store.chats.get(id)?.messages ?? [])],
     tickAutobuild: (at) => autobuild.tick(at ?? Date.now()),
+    routes: () => [...router.routes(), ...streams.routes()],
     close() {
       autobuild.close()
       provisioner.close()

@@ -23,7 +23,9 @@ const fixture: Swagger = {
       },
     },
     '/things': {
-      get: { responses: { '200': { schema: { type: 'array', items: { $ref: '#/definitions/sdk.Thing' } } } } },
+      get: {
+        responses: { '200': { schema: { type: 'array', items: { $ref: '#/definitions/sdk.Thing' } } } },
+      },
     },
     '/unserved': { get: { responses: { '200': { schema: { $ref: '#/definitions/sdk.Unused' } } } } },
   },
@@ -59,7 +61,11 @@ describe('extract-coder-swagger', () => {
       '304': null,
     })
     expect(Object.keys(result.definitions)).toEqual(['sdk.Owner', 'sdk.Thing', 'sdk.Warning'])
-    expect(result.source).toMatchObject({ commit: COMMIT, license: 'AGPL-3.0', repository: 'github.com/coder/coder' })
+    expect(result.source).toMatchObject({
+      commit: COMMIT,
+      license: 'AGPL-3.0',
+      repository: 'github.com/coder/coder',
+    })
   })
 
   it('converts to JSON Schema: no descriptions, examples, x-* keys or unknown formats; $ref siblings under allOf', () => {

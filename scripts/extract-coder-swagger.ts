@@ -213,7 +213,9 @@ async function main(argv: string[]): Promise<void> {
         )
   const [source, commit] = outIndex >= 0 ? argv.filter((_, i) => i !== outIndex && i !== outIndex + 1) : argv
   if (!source || !commit || !out) {
-    console.error('usage: node scripts/extract-coder-swagger.ts <swagger.json path or URL> <coder commit> [--out file]')
+    console.error(
+      'usage: node scripts/extract-coder-swagger.ts <swagger.json path or URL> <coder commit> [--out file]',
+    )
     process.exitCode = 2
     return
   }

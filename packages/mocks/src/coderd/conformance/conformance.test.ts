@@ -26,7 +26,13 @@ interface Observed {
 }
 
 /** Route patterns the swagger does not document: test control, and chats/AI providers (experimental). */
-const UNDOCUMENTED = [/^\/healthz$/, /^\/__admin\//, /^\/api\/experimental\//, /^\/api\/v2\/chats/, /^\/api\/v2\/ai\//]
+const UNDOCUMENTED = [
+  /^\/healthz$/,
+  /^\/__admin\//,
+  /^\/api\/experimental\//,
+  /^\/api\/v2\/chats/,
+  /^\/api\/v2\/ai\//,
+]
 
 const shape = (path: string) => path.replace(/\{[^}]+\}|:[^/]+/g, ':')
 
@@ -115,7 +121,11 @@ describe('conformance with Coder swagger', () => {
     await hit(owner, 'DELETE /api/v2/users/{user}/keys/{keyid}', `/api/v2/users/me/keys/${tokens[0].id}`)
     await hit(owner, 'GET /api/v2/organizations', '/api/v2/organizations')
     await hit(owner, 'GET /api/v2/organizations/{organization}', `/api/v2/organizations/${org}`)
-    await hit(owner, 'GET /api/v2/organizations/{organization}/members', `/api/v2/organizations/${org}/members`)
+    await hit(
+      owner,
+      'GET /api/v2/organizations/{organization}/members',
+      `/api/v2/organizations/${org}/members`,
+    )
     await hit(
       owner,
       'PUT /api/v2/organizations/{organization}/members/{user}/roles',
@@ -135,14 +145,22 @@ describe('conformance with Coder swagger', () => {
       { storage_method: 'file', provisioner: 'echo', file_id: file.hash, tags: {} },
     )
     const followed = wsFrames(`/api/v2/templateversions/${version.id}/logs?follow=true`, owner.token!, 1_000)
-    await hit(owner, 'GET /api/v2/templateversions/{templateversion}', `/api/v2/templateversions/${version.id}`)
+    await hit(
+      owner,
+      'GET /api/v2/templateversions/{templateversion}',
+      `/api/v2/templateversions/${version.id}`,
+    )
     await hit(
       owner,
       'GET /api/v2/organizations/{organization}/provisionerjobs/{job}',
       `/api/v2/organizations/${org}/provisionerjobs/${version.job.id}`,
     )
     for (const frame of await followed)
-      frames.push({ endpoint: 'template version logs', definition: 'codersdk.ProvisionerJobLog', value: frame })
+      frames.push({
+        endpoint: 'template version logs',
+        definition: 'codersdk.ProvisionerJobLog',
+        value: frame,
+      })
     await hit(
       owner,
       'GET /api/v2/templateversions/{templateversion}/logs',
@@ -174,7 +192,11 @@ describe('conformance with Coder swagger', () => {
       `/api/v2/organizations/${org}/templates`,
       { name: 'conformance', template_version_id: ready.id },
     )
-    await hit(owner, 'GET /api/v2/organizations/{organization}/templates', `/api/v2/organizations/${org}/templates`)
+    await hit(
+      owner,
+      'GET /api/v2/organizations/{organization}/templates',
+      `/api/v2/organizations/${org}/templates`,
+    )
     await hit(
       owner,
       'GET /api/v2/organizations/{organization}/templates/{templatename}',
@@ -198,9 +220,14 @@ describe('conformance with Coder swagger', () => {
       const v = await owner.ok('GET', `/api/v2/templateversions/${pushed.id}`)
       return v.job.status === 'succeeded' ? v : undefined
     })
-    await hit(owner, 'PATCH /api/v2/templates/{template}/versions', `/api/v2/templates/${template.id}/versions`, {
-      id: next.id,
-    })
+    await hit(
+      owner,
+      'PATCH /api/v2/templates/{template}/versions',
+      `/api/v2/templates/${template.id}/versions`,
+      {
+        id: next.id,
+      },
+    )
     await hit(owner, 'GET /api/v2/templates/{template}/versions', `/api/v2/templates/${template.id}/versions`)
 
     // Workspaces and builds.
@@ -237,12 +264,22 @@ describe('conformance with Coder swagger', () => {
       'GET /api/v2/users/{user}/workspace/{workspacename}',
       '/api/v2/users/me/workspace/conform-a',
     )
-    await hit(member.client, 'PUT /api/v2/workspaces/{workspace}/autostart', `/api/v2/workspaces/${workspace.id}/autostart`, {
-      schedule: 'CRON_TZ=UTC 30 9 * * 1-5',
-    })
-    await hit(member.client, 'PUT /api/v2/workspaces/{workspace}/ttl', `/api/v2/workspaces/${workspace.id}/ttl`, {
-      ttl_ms: 3_600_000,
-    })
+    await hit(
+      member.client,
+      'PUT /api/v2/workspaces/{workspace}/autostart',
+      `/api/v2/workspaces/${workspace.id}/autostart`,
+      {
+        schedule: 'CRON_TZ=UTC 30 9 * * 1-5',
+      },
+    )
+    await hit(
+      member.client,
+      'PUT /api/v2/workspaces/{workspace}/ttl',
+      `/api/v2/workspaces/${workspace.id}/ttl`,
+      {
+        ttl_ms: 3_600_000,
+      },
+    )
     await hit(member.client, 'GET /api/v2/workspaces/{workspace}', `/api/v2/workspaces/${workspace.id}`)
     await hit(
       member.client,
@@ -259,11 +296,24 @@ describe('conformance with Coder swagger', () => {
       'GET /api/v2/workspacebuilds/{workspacebuild}/logs',
       `/api/v2/workspacebuilds/${running.latest_build.id}/logs`,
     )
-    const stop = await hit(member.client, 'POST /api/v2/workspaces/{workspace}/builds', `/api/v2/workspaces/${workspace.id}/builds`, {
-      transition: 'stop',
-    })
-    await hit(member.client, 'GET /api/v2/workspaces/{workspace}/builds', `/api/v2/workspaces/${workspace.id}/builds`)
-    await hit(owner, 'PATCH /api/v2/workspacebuilds/{workspacebuild}/cancel', `/api/v2/workspacebuilds/${stop.id}/cancel`)
+    const stop = await hit(
+      member.client,
+      'POST /api/v2/workspaces/{workspace}/builds',
+      `/api/v2/workspaces/${workspace.id}/builds`,
+      {
+        transition: 'stop',
+      },
+    )
+    await hit(
+      member.client,
+      'GET /api/v2/workspaces/{workspace}/builds',
+      `/api/v2/workspaces/${workspace.id}/builds`,
+    )
+    await hit(
+      owner,
+      'PATCH /api/v2/workspacebuilds/{workspacebuild}/cancel',
+      `/api/v2/workspacebuilds/${stop.id}/cancel`,
+    )
 
     // Notifications: the test notification lands in the owner's inbox and on its watch socket.
     const inboxFrame = wsFrames('/api/v2/notifications/inbox/watch', owner.token!, 1)
@@ -278,7 +328,11 @@ describe('conformance with Coder swagger', () => {
       `/api/v2/notifications/inbox/${inbox.notifications[0].id}/read-status`,
       { is_read: true },
     )
-    await hit(owner, 'PUT /api/v2/notifications/inbox/mark-all-as-read', '/api/v2/notifications/inbox/mark-all-as-read')
+    await hit(
+      owner,
+      'PUT /api/v2/notifications/inbox/mark-all-as-read',
+      '/api/v2/notifications/inbox/mark-all-as-read',
+    )
     await hit(owner, 'GET /api/v2/notifications/templates/system', '/api/v2/notifications/templates/system')
     await hit(owner, 'GET /api/v2/notifications/dispatch-methods', '/api/v2/notifications/dispatch-methods')
     await hit(owner, 'GET /api/v2/notifications/settings', '/api/v2/notifications/settings')
@@ -291,9 +345,14 @@ describe('conformance with Coder swagger', () => {
       '/api/v2/users/me/notifications/preferences',
     )
     const templates = await owner.ok('GET', '/api/v2/notifications/templates/system')
-    await hit(owner, 'PUT /api/v2/users/{user}/notifications/preferences', '/api/v2/users/me/notifications/preferences', {
-      template_disabled_map: { [templates[0].id]: prefs.length === 0 },
-    })
+    await hit(
+      owner,
+      'PUT /api/v2/users/{user}/notifications/preferences',
+      '/api/v2/users/me/notifications/preferences',
+      {
+        template_disabled_map: { [templates[0].id]: prefs.length === 0 },
+      },
+    )
 
     // Deletes and logout last.
     const spare = await createTemplate(owner, org, 'conformance-spare')
@@ -312,10 +371,12 @@ describe('conformance with Coder swagger', () => {
       .map((o) => `${o.endpoint} → ${o.status}`)
     expect(undocumented).toEqual([])
     // Every status the overrides add was actually answered (304 no-op PATCH, 201 creates, 200 de-dup).
-    expect(observed.filter((o) => o.endpoint === 'PATCH /api/v2/templates/{template}').map((o) => o.status)).toEqual([
-      200, 304,
+    expect(
+      observed.filter((o) => o.endpoint === 'PATCH /api/v2/templates/{template}').map((o) => o.status),
+    ).toEqual([200, 304])
+    expect(observed.filter((o) => o.endpoint === 'POST /api/v2/files').map((o) => o.status)).toEqual([
+      201, 200,
     ])
-    expect(observed.filter((o) => o.endpoint === 'POST /api/v2/files').map((o) => o.status)).toEqual([201, 200])
   })
 
   it('every response body, WebSocket frame and SSE event matches the swagger schemas', () => {

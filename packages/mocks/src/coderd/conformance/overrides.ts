@@ -54,8 +54,8 @@ export const OMITEMPTY: Record<string, string[]> = {
   'codersdk.MinimalUser': ['name', 'avatar_url'],
   'codersdk.LoginWithPasswordResponse': [],
   'codersdk.GenerateAPIKeyResponse': [],
-  // codersdk/organizations.go (MinimalOrganization's name, display_name, icon are omitempty)
-  'codersdk.Organization': ['name', 'display_name', 'icon'],
+  // codersdk/organizations.go Organization (embeds MinimalOrganization)
+  'codersdk.Organization': [],
   'codersdk.OrganizationMember': [],
   'codersdk.OrganizationMemberWithUserData': ['name', 'avatar_url'],
   // codersdk/roles.go SlimRole
@@ -105,8 +105,8 @@ export const OMITEMPTY: Record<string, string[]> = {
   // codersdk/client.go Response: detail and validations are omitempty
   'codersdk.Response': ['detail', 'validations'],
   'codersdk.ValidationError': [],
-  // codersdk/serversentevents.go ServerSentEvent
-  'codersdk.ServerSentEvent': ['data'],
+  // codersdk/serversentevents.go ServerSentEvent: data is always sent (null on pings)
+  'codersdk.ServerSentEvent': [],
 }
 // codersdk.WorkspaceAgent is deliberately not listed: real agents are being built separately and
 // will bring the agent fields; until then only its types are checked, not which fields are present.

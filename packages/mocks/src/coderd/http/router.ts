@@ -35,7 +35,9 @@ export class Router<C> {
   /** Every registered route as `{method, pattern}` (the conformance test compares them with Coder's swagger). */
   routes(): { method: string; pattern: string }[] {
     return [...this.#byMethod.values()].flatMap((byLength) =>
-      [...byLength.values()].flatMap((list) => list.map(({ route }) => ({ method: route.method, pattern: route.pattern }))),
+      [...byLength.values()].flatMap((list) =>
+        list.map(({ route }) => ({ method: route.method, pattern: route.pattern })),
+      ),
     )
   }
 

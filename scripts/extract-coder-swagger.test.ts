@@ -6,7 +6,7 @@ import { promisify } from 'node:util'
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-import { extract, type Swagger, toJsonSchema } from './extract-coder-swagger.ts'
+import { extract, SERVED_ENDPOINTS, type Swagger, toJsonSchema } from './extract-coder-swagger.ts'
 
 const COMMIT = '0123456789abcdef0123456789abcdef01234567'
 
@@ -106,7 +106,6 @@ describe('extract-coder-swagger', () => {
       const input = join(dir, 'swagger.json')
       const out = join(dir, 'extract.json')
       // The full served list must exist in the input: give every served path a 200 with no body.
-      const { SERVED_ENDPOINTS } = await import('./extract-coder-swagger.ts')
       const paths: Swagger['paths'] = {}
       for (const { method, path } of SERVED_ENDPOINTS)
         paths[path] = { ...paths[path], [method.toLowerCase()]: { responses: { '200': {} } } }

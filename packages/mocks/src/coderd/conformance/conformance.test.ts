@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 
 import { createCoderdCore } from '../core.ts'
-import { type CoderdSimulator, startCoderdSimulator } from '../simulator.ts'
+import { startCoderdSimulator } from '../simulator.ts'
 import {
   createTemplate,
   createUser,
@@ -17,6 +17,7 @@ import {
   startFixture,
   waitFor,
 } from '../test/sim-client.ts'
+import { coverageTable, normalizeTable, readmeTable } from './coverage-table.ts'
 import { ConformanceValidator } from './validator.ts'
 
 interface Observed {
@@ -419,6 +420,14 @@ describe('conformance with Coder swagger', () => {
     ])
   })
 
+  it('the README coverage table lists exactly the extract endpoints, as generated', () => {
+    const table = readmeTable()
+    expect(table, 'README lacks the coverage markers').toBeDefined()
+    const listed = [...table!.matchAll(/^\| `([A-Z]+ [^`]+)`/gm)].map((m) => m[1])
+    expect(listed.sort()).toEqual([...validator.endpoints].sort())
+    expect(normalizeTable(table!)).toBe(normalizeTable(coverageTable(validator.extract)))
+  })
+
   it('the simulator routes and the extract name the same endpoints', () => {
     const core = createCoderdCore({})
     try {
@@ -462,5 +471,3 @@ async function readSse(url: string, token: string, count: number): Promise<unkno
   }
   return events
 }
-
-export type { CoderdSimulator }

@@ -24,6 +24,7 @@ interface Observed {
   endpoint: string
   status: number
   body: unknown
+  kind: 'http' | 'sse' | 'ws'
 }
 
 /** Route patterns the swagger does not document: test control, and chats/AI providers (experimental). */
@@ -53,7 +54,7 @@ describe('conformance with Coder swagger', () => {
   ): Promise<Json> {
     const [method] = endpoint.split(' ')
     const reply = await client.call(method!, path, body, headers)
-    observed.push({ endpoint, status: reply.status, body: reply.body })
+    observed.push({ endpoint, status: reply.status, body: reply.body, kind: 'http' })
     if (reply.status >= 400) throw new Error(`${endpoint} → ${reply.status} ${JSON.stringify(reply.body)}`)
     return reply.body
   }
@@ -246,9 +247,19 @@ describe('conformance with Coder swagger', () => {
       name: 'conform-b',
     })
     for (const event of await sse)
-      observed.push({ endpoint: 'GET /api/v2/workspaces/{workspace}/watch', status: 200, body: event })
+      observed.push({
+        endpoint: 'GET /api/v2/workspaces/{workspace}/watch',
+        status: 200,
+        body: event,
+        kind: 'sse',
+      })
     for (const frame of await watchWs)
-      observed.push({ endpoint: 'GET /api/v2/workspaces/{workspace}/watch-ws', status: 200, body: frame })
+      observed.push({
+        endpoint: 'GET /api/v2/workspaces/{workspace}/watch-ws',
+        status: 200,
+        body: frame,
+        kind: 'ws',
+      })
     const running = await waitFor(async () => {
       const w = await member.client.ok('GET', `/api/v2/workspaces/${workspace.id}`)
       return w.latest_build.status === 'running' ? w : undefined
@@ -321,7 +332,12 @@ describe('conformance with Coder swagger', () => {
     await new Promise((r) => setTimeout(r, 100))
     await hit(owner, 'POST /api/v2/notifications/test', '/api/v2/notifications/test')
     for (const frame of await inboxFrame)
-      observed.push({ endpoint: 'GET /api/v2/notifications/inbox/watch', status: 200, body: frame })
+      observed.push({
+        endpoint: 'GET /api/v2/notifications/inbox/watch',
+        status: 200,
+        body: frame,
+        kind: 'ws',
+      })
     const inbox = await hit(owner, 'GET /api/v2/notifications/inbox', '/api/v2/notifications/inbox')
     await hit(
       owner,
@@ -389,8 +405,9 @@ describe('conformance with Coder swagger', () => {
       .map((fr) => ({ fr, errors: validator.checkDefinition(fr.definition, fr.value) }))
       .filter(({ errors }) => errors.length > 0)
       .map(({ fr, errors }) => `${fr.endpoint} (${fr.definition}): ${errors.join('; ')}`)
+    const count = (kind: Observed['kind']) => observed.filter((o) => o.kind === kind).length
     console.log(
-      `conformance: ${validator.endpoints.length} endpoints, ${observed.length} HTTP bodies/events and ${frames.length} WebSocket frames checked against coder/coder@${validator.extract.source.commit.slice(0, 12)}`,
+      `conformance: ${validator.endpoints.length} endpoints; ${count('http')} HTTP responses, ${count('sse')} SSE events, ${count('ws') + frames.length} WebSocket frames checked against coder/coder@${validator.extract.source.commit.slice(0, 12)}`,
     )
     expect([...failures, ...frameFailures]).toEqual([])
     expect(observed.length).toBeGreaterThan(validator.endpoints.length)

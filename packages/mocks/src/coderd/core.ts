@@ -51,6 +51,8 @@ export interface CoderdCore {
   tickAutobuild(at?: number): number
   /** Runs one prebuilds reconciliation pass now (nothing while paused). */
   reconcilePrebuilds(): ReconcileResult
+  /** Every HTTP and WebSocket route the simulator serves, as `{method, pattern}`. */
+  routes(): { method: string; pattern: string }[]
   close(): void
 }
 
@@ -210,6 +212,7 @@ export function createCoderdCore(input: CoderdSimulatorOptions = {}): CoderdCore
     chatMessages: (id) => [...(chats.store.chats.get(id)?.messages ?? [])],
     tickAutobuild: (at) => autobuild.tick(at ?? Date.now()),
     reconcilePrebuilds: () => prebuilds.tick(),
+    routes: () => [...router.routes(), ...streams.routes()],
     close() {
       autobuild.close()
       prebuilds.close()

@@ -60,6 +60,7 @@ export const coderdSimulatorOptionsSchema = z.strictObject({
       maxAttempts: z.number().int().min(1).optional(),
       retryBaseMs: z.number().int().min(0).optional(),
       requestTimeoutMs: z.number().int().min(1).optional(),
+      providerHeaders: z.record(z.string(), z.string()).optional(),
     })
     .optional(),
   /** Initial notification faults; change them later with `setFaults()` or `POST /__admin/faults`. */

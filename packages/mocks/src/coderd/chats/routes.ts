@@ -22,6 +22,8 @@ export interface ChatOptions {
   maxAttempts: number
   retryBaseMs: number
   requestTimeoutMs: number
+  /** Extra headers on every provider call (simulator-only: lets a test send the LLM mock's fault header). */
+  providerHeaders: Record<string, string>
 }
 
 export const DEFAULT_CHAT_OPTIONS: ChatOptions = {
@@ -31,6 +33,7 @@ export const DEFAULT_CHAT_OPTIONS: ChatOptions = {
   maxAttempts: 3,
   retryBaseMs: 100,
   requestTimeoutMs: 30_000,
+  providerHeaders: {},
 }
 
 const inputPart = z.strictObject({
@@ -124,6 +127,7 @@ export class Chats {
         retryBaseMs: this.options.retryBaseMs,
         requestTimeoutMs: this.options.requestTimeoutMs,
         maxSteps: 16,
+        providerHeaders: this.options.providerHeaders,
       },
     )
   }
@@ -145,23 +149,23 @@ export class Chats {
     const routes: SimRoute[] = []
     for (const prefix of ['/api/experimental', '/api/v2']) {
       routes.push(
-        // coderd/chats.go postChats
+        // coderd/exp_chats.go postChats
         { method: 'POST', pattern: `${prefix}/chats`, handler: (ctx) => this.#create(ctx) },
-        // coderd/chats.go listChats
+        // coderd/exp_chats.go listChats
         { method: 'GET', pattern: `${prefix}/chats`, handler: (ctx) => this.#list(ctx) },
-        // coderd/chats.go getChat
+        // coderd/exp_chats.go getChat
         {
           method: 'GET',
           pattern: `${prefix}/chats/:id`,
           handler: (ctx) => sendJson(ctx.res, 200, chatJson(this.#find(ctx))),
         },
-        // coderd/chats.go patchChat (archive = {"archived":true} → 204)
+        // coderd/exp_chats.go patchChat (archive = {"archived":true} → 204)
         { method: 'PATCH', pattern: `${prefix}/chats/:id`, handler: (ctx) => this.#patch(ctx) },
-        // coderd/chats.go postChatMessages
+        // coderd/exp_chats.go postChatMessages
         { method: 'POST', pattern: `${prefix}/chats/:id/messages`, handler: (ctx) => this.#message(ctx) },
-        // coderd/chats.go interruptChat
+        // coderd/exp_chats.go interruptChat
         { method: 'POST', pattern: `${prefix}/chats/:id/interrupt`, handler: (ctx) => this.#interrupt(ctx) },
-        // coderd/chats.go listChatModelConfigs / createChatModelConfig
+        // coderd/exp_chats.go listChatModelConfigs / createChatModelConfig
         {
           method: 'GET',
           pattern: `${prefix}/chats/model-configs`,
@@ -175,7 +179,7 @@ export class Chats {
       )
     }
     routes.push(
-      // coderd/chats.go (older) listChatProviders / createChatProvider
+      // coderd/exp_chats.go (older) listChatProviders / createChatProvider
       {
         method: 'GET',
         pattern: '/api/experimental/chats/providers',
@@ -284,8 +288,10 @@ export class Chats {
 
   async #message(ctx: Ctx): Promise<void> {
     const chat = this.#find(ctx)
+    // coderd/exp_chats.go postChatMessages: owner only (403), archived chats refuse (400).
+    if (chat.owner_id !== ctx.user.id) throw new ApiError(403, 'Only the chat owner may send messages.')
     const body = await readJson(ctx.req, createMessage)
-    if (chat.archived) throw new ApiError(400, 'Chat is archived.')
+    if (chat.archived) throw new ApiError(400, 'Cannot mutate an archived chat.')
     if (body.model_config_id) {
       if (!this.store.modelConfigs.has(body.model_config_id))
         throw badRequest('Invalid model config.', [
@@ -300,12 +306,14 @@ export class Chats {
     this.#worker.kick(chat)
   }
 
+  /** coderd/exp_chats.go interruptChat: cancel the run, drop the queue, `waiting`, `last_error` cleared; 200 + chat. */
   #interrupt(ctx: Ctx): void {
     const chat = this.#find(ctx)
     chat.abort?.abort()
     chat.abort = undefined
     chat.queue.length = 0
-    if (chat.status === 'running' || chat.status === 'pending') this.store.setStatus(chat, 'waiting')
+    chat.last_error = null
+    this.store.setStatus(chat, 'waiting')
     sendJson(ctx.res, 200, chatJson(chat))
   }
 
@@ -371,13 +379,20 @@ export class Chats {
     sendJson(ctx.res, 201, legacyJson(record))
   }
 
-  /** coderd/chats.go streamChat: history after `after_id`, then live events; one array per message. */
+  /**
+   * coderd/exp_chats.go streamChat: history after `after_id`, then live events. Newer coderd writes a bare
+   * array per message (HeartbeatClose pings); older revisions wrap it as `{type:"data",data:[…]}` with
+   * `{type:"ping"}` events (httpapi.OneWayWebSocketEventSender).
+   */
   async stream(ctx: Ctx & { accept: () => Promise<WebSocket> }): Promise<void> {
     const chat = this.#find(ctx)
-    const rawAfter = ctx.url.searchParams.get('after_id')
-    const after = rawAfter === null || rawAfter === '' ? 0 : Number(rawAfter)
-    if (!Number.isInteger(after) || after < 0)
-      throw badRequest('Invalid after_id.', [{ field: 'after_id', detail: 'must be a message id (integer)' }])
+    const rawAfter = ctx.url.searchParams.get('after_id') ?? ''
+    const after = rawAfter === '' ? 0 : Number(rawAfter)
+    // strconv.ParseInt(v, 10, 64): any integer; anything else is 400 "Invalid after_id parameter."
+    if (!/^[+-]?\d+$/.test(rawAfter || '0') || !Number.isSafeInteger(after))
+      throw new ApiError(400, 'Invalid after_id parameter.', {
+        detail: `strconv.ParseInt: parsing ${JSON.stringify(rawAfter)}: invalid syntax`,
+      })
     const socket = await ctx.accept()
     this.#sockets.add(socket)
     const envelope = this.options.streamFraming === 'envelope'

@@ -128,7 +128,9 @@ export function chatRunner(config: ChatRunnerConfig, deps: ChatRunnerDeps): Runn
             if (signal.aborted) throw error
             throw new StageError(
               'stream_ended_early',
-              `chat ${id} turn ${result.turnsCompleted + 1} timed out after ${config.turnTimeoutMs} ms`,
+              turnDeadline.aborted
+                ? `chat ${id} turn ${result.turnsCompleted + 1} timed out after ${config.turnTimeoutMs} ms`
+                : `chat ${id} stream failed: ${error.message}`,
             )
           })
           if (next.done) {

@@ -6,8 +6,8 @@ import { WebSocket, WebSocketServer } from 'ws'
 
 import { type StartedLlmMock, startLlmMock } from '@scaletest/mocks'
 import type { ChatStreamEvent } from './chat-schemas.ts'
-import { decodeChatFrame } from './client-chats.ts'
 import { CoderClient } from './client.ts'
+import { decodeChatFrame } from './client-chats.ts'
 import { OWNER, type SimulatorSession, startSimulatorSession } from './simulator-setup.ts'
 
 let llm: StartedLlmMock

@@ -141,7 +141,8 @@ export function decodeChatFrame(
 ): c.ChatStreamEvent[] | LastFrames<c.ChatStreamEvent> {
   if (Array.isArray(frame)) return frame
   if (frame.type === 'ping') return []
-  if (frame.type === 'error') return { frames: [{ type: 'error', error: { message: errorText(frame.data) } }], end: true }
+  if (frame.type === 'error')
+    return { frames: [{ type: 'error', error: { message: errorText(frame.data) } }], end: true }
   return z.array(c.chatStreamEventSchema).parse(frame.data ?? [])
 }
 

@@ -11,6 +11,7 @@
 //    only (their stream is attached; turn 1 also pays POST /chats and the websocket upgrade, all 1000
 //    at once, so its burst spreads the later turns out more than the baseline's lockstep turns are),
 //    and the whole turn against the whole answer,
+//  - how long POST /chats and the stream upgrade took (both from the conversation's start),
 //  - wall time of each phase and the peak RSS of the simulator, the LLM mock and this process.
 //
 //   npx node bench/chat.bench.ts     (also run by `npm run bench`)
@@ -190,6 +191,9 @@ interface SimResult {
   wallMs: number
   turn: { initial: number[]; follow_up: number[] }
   firstOutput: { initial: number[]; follow_up: number[] }
+  /** POST /chats answered, and the stream websocket open, both from the conversation's start. */
+  created: number[]
+  opened: number[]
   retries: number
 }
 
@@ -230,6 +234,8 @@ async function throughSimulator(
     wallMs: 0,
     turn: { initial: [], follow_up: [] },
     firstOutput: { initial: [], follow_up: [] },
+    created: [],
+    opened: [],
     retries: 0,
   }
   const wsBase = simUrl.replace(/^http/, 'ws')
@@ -242,10 +248,13 @@ async function throughSimulator(
       content: [{ type: 'text', text: PROMPT }],
       model_config_id: modelId,
     })
+    const conversationStart = turnStart
+    result.created.push(performance.now() - conversationStart)
     const ws = new WebSocket(`${wsBase}/api/experimental/chats/${chat.id}/stream`, {
       headers,
       perMessageDeflate: false,
     })
+    ws.once('open', () => result.opened.push(performance.now() - conversationStart))
     await new Promise<void>((resolve, reject) => {
       let turn = 1
       let lastStatus = ''
@@ -337,6 +346,8 @@ async function main(): Promise<void> {
     console.log(`  conversations/s ${(CHATS / (base.wallMs / 1000)).toFixed(1)}`)
 
     console.log(`\nsimulator with the LLM mock behind it (wall ${ms(viaSim.wallMs)})`)
+    row('POST /chats answered', summary(viaSim.created))
+    row('stream websocket open', summary(viaSim.opened))
     row('turn latency, all turns', allTurns)
     row('turn latency, initial (POST /chats → waiting)', turnInitial)
     row('turn latency, follow-up (POST messages → waiting)', turnFollow)

@@ -101,3 +101,20 @@ it('two runs racing to create the provider both succeed with one provider (the l
   expect((await t.coder.aiProvider(PROVIDER_NAME)).name).toBe(PROVIDER_NAME)
   expect(t.logs.filter((l) => l.startsWith('created AI provider'))).toHaveLength(1)
 }, 30_000)
+
+it("refuses a scaletest provider someone else owns or disabled, with Coder's messages", async () => {
+  const t = await start()
+  const other = await t.coder.createAIProvider({
+    type: 'openai-compat',
+    name: PROVIDER_NAME,
+    display_name: 'Production LLM',
+    base_url: `${t.llm.url}/v1`,
+  })
+  await expect(t.ensure(`${t.llm.url}/v1`, 0)).rejects.toThrow(
+    `refusing to use scaletest AI provider ${other.id} with display name "Production LLM"`,
+  )
+  await t.coder.updateAIProvider(PROVIDER_NAME, { display_name: 'Scaletest LLM Mock', enabled: false })
+  await expect(t.ensure(`${t.llm.url}/v1`, 0)).rejects.toThrow(
+    `existing scaletest AI provider ${other.id} is disabled; re-enable or delete it before running scaletests`,
+  )
+}, 30_000)

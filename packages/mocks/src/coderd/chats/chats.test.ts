@@ -83,6 +83,24 @@ describe('chats API', () => {
       base_url: 'http://127.0.0.1:1/v1',
     })
     expect(badName.status).toBe(400)
+    expect(badName.body.validations[0]).toEqual({
+      field: 'name',
+      detail: 'name must match ^[a-z0-9]+(-[a-z0-9]+)*$ (lowercase alphanumeric, hyphens between words)',
+    })
+    const badUrl = await f.owner.call('POST', '/api/v2/ai/providers', {
+      type: 'openai-compat',
+      name: 'bad-url',
+      base_url: 'ftp://x',
+      api_keys: [' padded '],
+    })
+    expect(badUrl.status).toBe(400)
+    expect(badUrl.body.validations).toEqual([
+      { field: 'base_url', detail: 'base_url must be an absolute URL (e.g. https://api.example.com/)' },
+      // Coder names the field api_keys[0]; the simulator's shared validation names it api_keys.0.
+      { field: 'api_keys.0', detail: 'api_keys entries must not contain leading or trailing whitespace' },
+    ])
+    const listed = await f.owner.ok('GET', '/api/v2/ai/providers')
+    expect(listed[0]).toMatchObject({ name: 'coder-scaletest-mock', settings: null })
     const dup = await f.owner.call('POST', '/api/v2/ai/providers', {
       type: 'openai-compat',
       name: 'coder-scaletest-mock',

@@ -64,7 +64,16 @@ const patchChat = z.object({
   pin_order: z.number().int().optional(),
   labels: z.record(z.string(), z.string()).optional(),
 })
+// codersdk/aiproviders.go: AIProviderNameRegex and the Validate() details.
 const providerName = /^[a-z0-9]+(-[a-z0-9]+)*$/
+const baseUrl = z.url({
+  protocol: /^https?$/,
+  error: 'base_url must be an absolute URL (e.g. https://api.example.com/)',
+})
+const apiKey = z
+  .string()
+  .min(1, 'api_keys entries must not be empty')
+  .refine((k) => k.trim() === k, 'api_keys entries must not contain leading or trailing whitespace')
 const createProvider = z.object({
   type: z.enum([
     'openai',
@@ -77,18 +86,24 @@ const createProvider = z.object({
     'bedrock',
     'copilot',
   ]),
-  name: z.string().regex(providerName, 'must be lowercase words joined by dashes'),
+  name: z
+    .string()
+    .regex(
+      providerName,
+      `name must match ${providerName.source} (lowercase alphanumeric, hyphens between words)`,
+    ),
   display_name: z.string().default(''),
   icon: z.string().default(''),
   enabled: z.boolean().default(true),
-  base_url: z.url({ protocol: /^https?$/ }),
-  api_keys: z.array(z.string()).default([]),
-  settings: z.record(z.string(), z.unknown()).default({}),
+  base_url: baseUrl,
+  api_keys: z.array(apiKey).default([]),
+  // AIProviderSettings: JSON null for providers without type-specific settings.
+  settings: z.record(z.string(), z.unknown()).nullable().default(null),
 })
 const patchProvider = z.object({
   display_name: z.string().optional(),
   enabled: z.boolean().optional(),
-  base_url: z.url({ protocol: /^https?$/ }).optional(),
+  base_url: baseUrl.optional(),
   api_keys: z
     .array(z.union([z.strictObject({ api_key: z.string() }), z.strictObject({ id: z.string() })]))
     .optional(),
@@ -374,7 +389,7 @@ export class Chats {
       enabled: body.enabled,
       base_url: body.base_url,
       api_keys: body.api_key ? [{ id: randomUUID(), key: body.api_key, created_at: at }] : [],
-      settings: {},
+      settings: null,
     })
     sendJson(ctx.res, 201, legacyJson(record))
   }

@@ -63,7 +63,7 @@ export interface ProviderRecord {
   enabled: boolean
   base_url: string
   api_keys: { id: string; key: string; created_at: string }[]
-  settings: Record<string, unknown>
+  settings: Record<string, unknown> | null
   created_at: string
   updated_at: string
 }

@@ -99,6 +99,25 @@ describe('chats API', () => {
       // Coder names the field api_keys[0]; the simulator's shared validation names it api_keys.0.
       { field: 'api_keys.0', detail: 'api_keys entries must not contain leading or trailing whitespace' },
     ])
+    const model = await f.owner.ok('POST', '/api/experimental/chats/model-configs', {
+      provider: 'openai-compat',
+      model: 'spare',
+    })
+    const patched = await f.owner.call('PATCH', `/api/experimental/chats/model-configs/${model.id}`, {
+      enabled: false,
+    })
+    expect(patched.status).toBe(200)
+    expect(patched.body).toMatchObject({ id: model.id, enabled: false })
+    const unknownField = await f.owner.call('PATCH', `/api/experimental/chats/model-configs/${model.id}`, {
+      colour: 'red',
+    })
+    expect(unknownField.status).toBe(400)
+    expect((await f.owner.call('DELETE', `/api/experimental/chats/model-configs/${model.id}`)).status).toBe(
+      204,
+    )
+    expect((await f.owner.call('DELETE', `/api/experimental/chats/model-configs/${model.id}`)).status).toBe(
+      404,
+    )
     const listed = await f.owner.ok('GET', '/api/v2/ai/providers')
     expect(listed[0]).toMatchObject({ name: 'coder-scaletest-mock', settings: null })
     const dup = await f.owner.call('POST', '/api/v2/ai/providers', {

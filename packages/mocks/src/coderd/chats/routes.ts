@@ -125,6 +125,14 @@ const createModelConfig = z.object({
   context_limit: z.number().int().min(1).default(4096),
 })
 
+const patchModelConfig = z.strictObject({
+  model: z.string().min(1).optional(),
+  display_name: z.string().optional(),
+  enabled: z.boolean().optional(),
+  is_default: z.boolean().optional(),
+  context_limit: z.number().int().min(1).optional(),
+})
+
 /** The chats API (Coder Agents) with its worker and per-replica provider caches. */
 export class Chats {
   readonly store = new ChatStore()
@@ -190,6 +198,20 @@ export class Chats {
           method: 'POST',
           pattern: `${prefix}/chats/model-configs`,
           handler: (ctx) => this.#createModel(ctx),
+        },
+        // codersdk/chats.go UpdateChatModelConfig (200) / DeleteChatModelConfig (204)
+        {
+          method: 'PATCH',
+          pattern: `${prefix}/chats/model-configs/:id`,
+          handler: (ctx) => this.#patchModel(ctx),
+        },
+        {
+          method: 'DELETE',
+          pattern: `${prefix}/chats/model-configs/:id`,
+          handler: (ctx) => {
+            this.store.modelConfigs.delete(this.#model(ctx).id)
+            sendEmpty(ctx.res, 204)
+          },
         },
       )
     }
@@ -342,6 +364,20 @@ export class Chats {
     const record = { id: randomUUID(), created_at: at, updated_at: at, ...body }
     this.store.modelConfigs.set(record.id, record)
     sendJson(ctx.res, 201, record)
+  }
+
+  #model(ctx: Ctx) {
+    const id = ctx.params.id!
+    const model = isUuid(id) ? this.store.modelConfigs.get(id.toLowerCase()) : undefined
+    if (!model) throw notFound()
+    return model
+  }
+
+  async #patchModel(ctx: Ctx): Promise<void> {
+    const model = this.#model(ctx)
+    const body = await readJson(ctx.req, patchModelConfig)
+    Object.assign(model, body, { updated_at: now() })
+    sendJson(ctx.res, 200, model)
   }
 
   async #createProvider(ctx: Ctx): Promise<void> {

@@ -44,8 +44,11 @@ function scripted(turns: ChatStreamEvent[][], options: { endAfterLast?: boolean 
       play()
       return new CoderStream('GET /stream', queue, async () => queue.end())
     },
-    createChatMessage: async (_id: string, content: { text?: string }[]) => {
-      sent.push(content[0]?.text ?? '')
+    createChatMessage: async (
+      _id: string,
+      req: { content: { text?: string }[]; model_config_id?: string },
+    ) => {
+      sent.push(`${req.content[0]?.text ?? ''} (${req.model_config_id})`)
       play()
       return { queued: true }
     },
@@ -110,7 +113,7 @@ describe('chat runner', () => {
     const { metrics, calls } = recordingMetrics()
     const runner = chatRunner({ ...config, turns: 2 }, { coder, metrics, created: new Set() })
     await runner.run(ctx)
-    expect(sent).toEqual(['Reply with one short sentence.'])
+    expect(sent).toEqual(['Reply with one short sentence. (m1)'])
     expect(calls).toEqual([
       'createLatency',
       'streamOpened',

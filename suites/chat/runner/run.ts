@@ -194,7 +194,11 @@ export function chatRunner(config: ChatRunnerConfig, deps: ChatRunnerDeps): Runn
               sawRunning = false
               sawOutput = false
               await coder
-                .createChatMessage(id, [{ type: 'text', text: config.prompt }], signal)
+                .createChatMessage(
+                  id,
+                  { content: [{ type: 'text', text: config.prompt }], model_config_id: config.modelConfigId },
+                  signal,
+                )
                 .catch((error: Error) => {
                   throw new StageError(
                     'create_message',

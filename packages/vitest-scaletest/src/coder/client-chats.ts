@@ -22,6 +22,11 @@ export interface CreateChatRequest {
   labels?: Record<string, string>
 }
 
+export interface CreateChatMessageRequest {
+  content: ChatInputPart[]
+  model_config_id?: string
+}
+
 export interface CreateAIProviderRequest {
   type: string
   name: string
@@ -71,15 +76,13 @@ export class CoderChatsClient extends CoderWorkspacesClient {
     })
   }
 
-  createChatMessage(id: string, content: ChatInputPart[], signal?: AbortSignal) {
+  /** codersdk CreateChatMessageRequest: `{content, model_config_id?}` → 200. */
+  createChatMessage(id: string, req: CreateChatMessageRequest, signal?: AbortSignal) {
     return this.transport.json(
       c.createChatMessageResponseSchema,
       'POST',
       `${EXPERIMENTAL}/chats/${seg(id)}/messages`,
-      {
-        json: { content },
-        signal,
-      },
+      { json: req, signal },
     )
   }
 

@@ -12,7 +12,9 @@
 //    at once, so its burst spreads the later turns out more than the baseline's lockstep turns are),
 //    and the whole turn against the whole answer,
 //  - how long POST /chats and the stream upgrade took (both from the conversation's start),
-//  - wall time of each phase and the peak RSS of the simulator, the LLM mock and this process.
+//  - wall time of each phase, CPU time of each process per phase (on a shared machine the wall
+//    figures follow the CPU the processes get), and the peak RSS of the simulator, the LLM mock and
+//    this process.
 //
 //   npx node bench/chat.bench.ts     (also run by `npm run bench`)
 //   env: BENCH_CHATS (1000), BENCH_TURNS (3), BENCH_WARMUP (100 one-turn chats through each path first,
@@ -32,7 +34,7 @@ const WARMUP = Number(process.env.BENCH_WARMUP ?? 100)
 const OWNER = { email: 'owner@bench.local', username: 'owner', password: 'bench-password-1' }
 const PROMPT = 'Reply with one short sentence.'
 
-type ChildMessage = { url: string } | { peakRssBytes: number }
+type ChildMessage = { url: string } | { peakRssBytes: number; cpuMs: number }
 
 // ---- children -------------------------------------------------------------------------------------
 
@@ -49,7 +51,13 @@ async function runSimChild(): Promise<void> {
 function serveChild(url: string, close: () => Promise<void> | void): void {
   process.on('message', async (m) => {
     // maxRSS is the process's peak resident set size, in KiB.
-    if (m === 'peak') process.send!({ peakRssBytes: process.resourceUsage().maxRSS * 1024 })
+    if (m === 'peak') {
+      const usage = process.resourceUsage()
+      process.send!({
+        peakRssBytes: usage.maxRSS * 1024,
+        cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000,
+      })
+    }
     if (m === 'exit') {
       await close()
       process.exit(0)
@@ -72,12 +80,13 @@ class Child {
     })
   }
 
-  peakRss(): Promise<number> {
+  /** Peak RSS so far, and CPU time used so far. */
+  usage(): Promise<{ peakRssBytes: number; cpuMs: number }> {
     return new Promise((resolve) => {
       const onMessage = (m: ChildMessage) => {
         if (!('peakRssBytes' in m)) return
         this.process.off('message', onMessage)
-        resolve(m.peakRssBytes)
+        resolve(m)
       }
       this.process.on('message', onMessage)
       this.process.send('peak')
@@ -324,9 +333,12 @@ async function main(): Promise<void> {
     await withTimeout('warm-up', baseline(llmUrl, WARMUP, 1))
     await withTimeout('warm-up', throughSimulator(target, WARMUP, 1))
 
+    const cpu0 = { llm: (await llm.usage()).cpuMs, self: process.cpuUsage() }
     const base = await withTimeout('baseline', baseline(llmUrl, CHATS, TURNS))
-    const llmPeakAfterBaseline = await llm.peakRss()
+    const afterBase = { llm: await llm.usage(), sim: await sim.usage(), self: process.cpuUsage() }
     const viaSim = await withTimeout('simulator run', throughSimulator(target, CHATS, TURNS))
+    const afterSim = { llm: await llm.usage(), sim: await sim.usage(), self: process.cpuUsage() }
+    const selfMs = (a: NodeJS.CpuUsage, b: NodeJS.CpuUsage) => (b.user + b.system - a.user - a.system) / 1000
 
     const ttfb = summary(base.ttfb)
     const baseTurn = summary(base.turn)
@@ -374,10 +386,20 @@ async function main(): Promise<void> {
     added('turn latency − whole answer, all turns', allTurns, baseTurn)
     console.log(`  wall time ratio simulator/baseline ${(viaSim.wallMs / base.wallMs).toFixed(2)}×`)
 
-    const [simPeak, llmPeak] = await Promise.all([sim.peakRss(), llm.peakRss()])
+    const perTurn = (cpuMs: number) => `${(cpuMs / (CHATS * TURNS)).toFixed(2)} ms/turn`
+    console.log('\nCPU time (user + system)')
+    console.log(
+      `  baseline: LLM mock ${ms(afterBase.llm.cpuMs - cpu0.llm)} (${perTurn(afterBase.llm.cpuMs - cpu0.llm)}), load generator ${ms(selfMs(cpu0.self, afterBase.self))}`,
+    )
+    console.log(
+      `  simulator run: simulator ${ms(afterSim.sim.cpuMs - afterBase.sim.cpuMs)} (${perTurn(afterSim.sim.cpuMs - afterBase.sim.cpuMs)}), LLM mock ${ms(afterSim.llm.cpuMs - afterBase.llm.cpuMs)}, load generator ${ms(selfMs(afterBase.self, afterSim.self))}`,
+    )
+
     console.log('\npeak RSS')
-    console.log(`  simulator ${mib(simPeak)}`)
-    console.log(`  LLM mock ${mib(llmPeak)} (${mib(llmPeakAfterBaseline)} after the baseline)`)
+    console.log(`  simulator ${mib(afterSim.sim.peakRssBytes)}`)
+    console.log(
+      `  LLM mock ${mib(afterSim.llm.peakRssBytes)} (${mib(afterBase.llm.peakRssBytes)} after the baseline)`,
+    )
     console.log(`  load generator ${mib(process.resourceUsage().maxRSS * 1024)}`)
   } finally {
     await Promise.all([llm.stop(), sim.stop()])

@@ -18,7 +18,7 @@ it('builds prometheus.ExponentialBucketsRange(0.05, 120, 18) and (0.1, 300, 18)'
     [exponentialBucketsRange(0.1, 300, 18), PROCESSING],
   ] as const) {
     expect(got).toHaveLength(18)
-    got.forEach((b, i) => expect(b).toBeCloseTo(want[i]!, 2))
+    for (const [i, b] of got.entries()) expect(b).toBeCloseTo(want[i]!, 2)
     expect(got[0]).toBe(want[0])
     expect(got.at(-1)).toBeCloseTo(want.at(-1)!, 9)
   }

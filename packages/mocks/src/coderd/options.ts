@@ -60,6 +60,7 @@ export const coderdSimulatorOptionsSchema = z.strictObject({
       maxAttempts: z.number().int().min(1).optional(),
       retryBaseMs: z.number().int().min(0).optional(),
       requestTimeoutMs: z.number().int().min(1).optional(),
+      providerHeaders: z.record(z.string(), z.string()).optional(),
     })
     .optional(),
   /** Prebuilds reconciler (prebuilds/reconciler.ts): tick interval (Coder: 1m) and initial pause. */

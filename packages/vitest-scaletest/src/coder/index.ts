@@ -5,6 +5,7 @@ export { CoderClient } from './client.ts'
 export type {
   ChatInputPart,
   CreateAIProviderRequest,
+  CreateChatMessageRequest,
   CreateChatModelConfigRequest,
   CreateChatRequest,
   UpdateAIProviderRequest,

@@ -6,6 +6,7 @@ import { authenticate, hashPassword } from './auth.ts'
 import { Autobuild } from './autobuild.ts'
 import { Chats } from './chats/routes.ts'
 import type { ChatMessage } from './chats/store.ts'
+import { EventStreams } from './events/index.ts'
 import { apiKeyRoutes } from './handlers/api-keys.ts'
 import { buildRoutes } from './handlers/builds.ts'
 import { fileRoutes } from './handlers/files.ts'
@@ -54,7 +55,8 @@ export function createCoderdCore(input: CoderdSimulatorOptions = {}): CoderdCore
   const options = coderdSimulatorOptionsSchema.parse(input)
   const state = new SimState()
   let baseUrl = options.accessUrl ?? ''
-  const workspaceTopics = new Topics()
+  const events = new EventStreams(state, { experiments: options.experiments, faults: options.eventFaults })
+  const workspaceTopics = new Topics((id) => events.workspaceChanged(id))
   const jobTopics = new Topics()
   const faults = new FaultPlan()
   if (options.faults) faults.set(options.faults)
@@ -99,6 +101,7 @@ export function createCoderdCore(input: CoderdSimulatorOptions = {}): CoderdCore
           })
       }
       workspaceTopics.emit(workspace.id)
+      events.jobChanged(job)
     }
     const version = job.templateVersionId ? state.templateVersions.get(job.templateVersionId) : undefined
     if (version) version.updatedAt = job.updatedAt
@@ -125,6 +128,7 @@ export function createCoderdCore(input: CoderdSimulatorOptions = {}): CoderdCore
     jobTopics,
     baseUrl: () => baseUrl,
     enqueueJob: (job) => {
+      events.jobChanged(job)
       provisioner.enqueue(job)
       jobTopics.emit(job.id)
     },
@@ -142,6 +146,7 @@ export function createCoderdCore(input: CoderdSimulatorOptions = {}): CoderdCore
   const chats = new Chats(options.chats)
   streams.addRoute('/api/experimental/chats/:id/stream', (ctx) => chats.stream(ctx))
   streams.addRoute('/api/v2/chats/:id/stream', (ctx) => chats.stream(ctx))
+  for (const [pattern, handler] of events.upgradeRoutes()) streams.addRoute(pattern, handler)
   const autobuild = new Autobuild(sim, options.autobuildPollIntervalMs)
   const router = new Router<Ctx>()
   for (const route of [
@@ -157,6 +162,7 @@ export function createCoderdCore(input: CoderdSimulatorOptions = {}): CoderdCore
     streams.watchRoute(),
     ...notificationRoutes(),
     ...chats.routes(),
+    ...events.routes(),
   ])
     router.add(route)
 

@@ -19,12 +19,16 @@ export {
   CoderStreamError,
   CoderTimeoutError,
 } from './errors.ts'
+export type * from './event-schemas.ts'
+export { WORKSPACE_BUILD_UPDATES_EXPERIMENT } from './event-schemas.ts'
 export { NOTIFICATION_TEMPLATE_IDS, TEMPLATE_DELETED_NOTIFICATION_ID } from './notification-ids.ts'
 export type { PollOptions } from './poll.ts'
 export { ACTIVE_JOB_STATUSES } from './poll.ts'
 export type * from './requests.ts'
 export type * from './schemas.ts'
 export * as coderSchemas from './schemas.ts'
+export type { EventFaults } from './simulator-control.ts'
+export { SimulatorControl } from './simulator-control.ts'
 export type { StreamWaitOptions } from './stream.ts'
 export { CoderStream } from './stream.ts'
 export type { TarEntry } from './tar.ts'

@@ -25,6 +25,7 @@ export { NOTIFICATION_TEMPLATE_IDS, TEMPLATE_DELETED_NOTIFICATION_ID } from './n
 export type { PollOptions } from './poll.ts'
 export { ACTIVE_JOB_STATUSES } from './poll.ts'
 export type * from './requests.ts'
+export { deleteWorkspaceAfterBuild, scaletestTemplate } from './scaletest-workspaces.ts'
 export type * from './schemas.ts'
 export * as coderSchemas from './schemas.ts'
 export type { EventFaults } from './simulator-control.ts'

@@ -28,6 +28,7 @@ flags:
   --heartbeat-ms N                SSE/WebSocket ping interval (default 15000)
   --autobuild-poll-interval-ms N  autostart executor tick (default 60000)
   --no-user-notifications         do not send User Account Created/Deleted notifications
+  --experiments A,B               enabled experiments, as CODER_EXPERIMENTS (default workspace-build-updates; '' for none)
   --help                          print this help
 `
 
@@ -74,6 +75,7 @@ export async function runCoderdCli(argv: string[]): Promise<{ close(): Promise<v
       'acquire-delay-ms': { type: 'string' },
       'heartbeat-ms': { type: 'string' },
       'autobuild-poll-interval-ms': { type: 'string' },
+      experiments: { type: 'string' },
       'no-user-notifications': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -111,6 +113,12 @@ export async function runCoderdCli(argv: string[]): Promise<{ close(): Promise<v
     acquireDelayMs: integer('acquire-delay-ms', values['acquire-delay-ms']),
     heartbeatMs: integer('heartbeat-ms', values['heartbeat-ms']),
     autobuildPollIntervalMs: integer('autobuild-poll-interval-ms', values['autobuild-poll-interval-ms']),
+    ...(values.experiments !== undefined && {
+      experiments: values.experiments
+        .split(',')
+        .map((e) => e.trim())
+        .filter(Boolean),
+    }),
     notifyUserEvents: !values['no-user-notifications'],
   }
   for (const key of Object.keys(options) as (keyof CoderdSimulatorOptions)[])

@@ -1,3 +1,5 @@
+// The workspace-updates scenario's own tests live here, not in suites/workspace-updates, so
+// `npx vitest run suites/workspace-updates` runs the scenario alone; `npm test` still runs these.
 // The workspace-updates scenario as CI runs it, in its own Vitest process against a simulator
 // started here (given as CODER_URL), so a fault in the simulator can fail it.
 

@@ -1,3 +1,5 @@
+// The autostart scenario's own tests live here, not in suites/autostart, so
+// `npx vitest run suites/autostart` runs the scenario alone; `npm test` still runs these.
 // The autostart scenario as CI runs it, in its own Vitest process against a simulator started
 // here (given as CODER_URL, like a real deployment), so a fault in the simulator can fail it.
 

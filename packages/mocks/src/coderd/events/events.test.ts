@@ -126,6 +126,29 @@ describe('event streams', () => {
     expect(Date.parse(job.started_at)).toBeLessThanOrEqual(Date.parse(job.completed_at))
   })
 
+  it('does not autostart the workspace of a suspended owner', async () => {
+    const members = [await createUser(f), await createUser(f)]
+    const ids: string[] = []
+    for (const [i, member] of members.entries()) {
+      const created = await member.client.ok('POST', '/api/v2/users/me/workspaces', {
+        template_id: template.id,
+        name: `due-${i}`,
+      })
+      await waitForStatus(member.client, created.id, 'running')
+      await member.client.ok('POST', `/api/v2/workspaces/${created.id}/builds`, { transition: 'stop' })
+      await waitForStatus(member.client, created.id, 'stopped')
+      ids.push(created.id)
+    }
+    const due = new Date(Math.floor(Date.now() / MINUTE) * MINUTE + 5 * MINUTE)
+    const schedule = `CRON_TZ=UTC ${due.getUTCMinutes()} ${due.getUTCHours()} * * *`
+    for (const [i, member] of members.entries())
+      await member.client.ok('PUT', `/api/v2/workspaces/${ids[i]}/autostart`, { schedule })
+    f.sim.state.users.get(members[1]!.id)!.status = 'suspended'
+    expect(f.sim.tickAutobuild(due.getTime())).toBe(1)
+    expect((await f.owner.ok('GET', `/api/v2/workspaces/${ids[0]}`)).latest_build.reason).toBe('autostart')
+    expect((await f.owner.ok('GET', `/api/v2/workspaces/${ids[1]}`)).latest_build.transition).toBe('stop')
+  })
+
   it('answers a malformed tick with 400 and Coder’s error shape', async () => {
     for (const [path, body] of [
       ['/__admin/autobuild/tick?at=yesterday', undefined],

@@ -27,19 +27,21 @@ scaleTest(
   'a stopped fleet scheduled for one minute autostarts within the executor tick',
   async ({ coder, harness, barrier, metrics, logger, onTestFinished, signal }) => {
     const config = loadAutostartConfig(process.env)
-    const control = config.clock === 'real' ? undefined : await SimulatorControl.probe(coder.url, signal)
-    if (config.clock === 'simulated' && !control)
+    const simulator = await SimulatorControl.probe(coder.url, signal)
+    if (config.clock === 'simulated' && !simulator)
       throw new ConfigError(
         ['SCALETEST_AUTOSTART_CLOCK'],
         'SCALETEST_AUTOSTART_CLOCK=simulated needs the coderd simulator as the target',
       )
+    // The executor this run ticks itself, or none: the deployment's own comes at the minute.
+    const control = config.clock === 'real' ? undefined : simulator
     const simulated = control !== undefined
     if (!(await coder.experiments(signal)).includes(WORKSPACE_BUILD_UPDATES_EXPERIMENT))
       throw new Error(
         `the deployment has not enabled the '${WORKSPACE_BUILD_UPDATES_EXPERIMENT}' experiment this scenario follows builds with; ` +
           `start coderd with CODER_EXPERIMENTS=${WORKSPACE_BUILD_UPDATES_EXPERIMENT}`,
       )
-    if (!config.template && !simulated)
+    if (!config.template && !simulator)
       throw new ConfigError(
         ['CODER_SCALETEST_TEMPLATE'],
         'CODER_SCALETEST_TEMPLATE (name or id) is required against a real deployment',

@@ -9,11 +9,13 @@ import type { Barrier, CoderClient, Latch, Runner, User, WorkspaceBuildUpdate } 
 import { deleteWorkspaceAfterBuild } from '@scaletest/vitest'
 import { autostartSchedule } from '../config.ts'
 import type { WorkspaceDispatcher, WorkspaceUpdates } from './dispatcher.ts'
-import type { AutostartMetrics, ErrorAction } from './metrics.ts'
-
-export const JOB_CREATION_LATENCY = 'autostart_job_creation_latency_seconds'
-export const JOB_ACQUIRED_LATENCY = 'autostart_job_acquired_latency_seconds'
-export const TOTAL_LATENCY = 'autostart_total_latency_seconds'
+import {
+  type AutostartMetrics,
+  type ErrorAction,
+  JOB_ACQUIRED_METRIC,
+  JOB_CREATION_METRIC,
+  TOTAL_METRIC,
+} from './metrics.ts'
 
 export interface AutostartRunnerConfig {
   organizationId: string
@@ -138,9 +140,10 @@ export function autostartRunner(config: AutostartRunnerConfig, deps: AutostartRu
 
     metrics() {
       return {
-        [TOTAL_LATENCY]: latency.total,
-        [JOB_CREATION_LATENCY]: latency.creation,
-        [JOB_ACQUIRED_LATENCY]: latency.acquired,
+        // Coder's per-run keys are the histograms' names (run.go GetMetrics).
+        [TOTAL_METRIC]: latency.total,
+        [JOB_CREATION_METRIC]: latency.creation,
+        [JOB_ACQUIRED_METRIC]: latency.acquired,
       }
     },
   } satisfies Runner

@@ -32,6 +32,7 @@ flags:
   --dynamic-parameters-cold-cost-ms N     extra cost of a version's first evaluation (default 0)
   --dynamic-parameters-evaluators N       evaluations that run at once (default 4)
   --no-user-notifications         do not send User Account Created/Deleted notifications
+  --experiments A,B               enabled experiments, as CODER_EXPERIMENTS (default workspace-build-updates; '' for none)
   --help                          print this help
 `
 
@@ -88,6 +89,7 @@ export async function runCoderdCli(argv: string[]): Promise<{ close(): Promise<v
       'dynamic-parameters-evaluation-cost-ms': { type: 'string' },
       'dynamic-parameters-cold-cost-ms': { type: 'string' },
       'dynamic-parameters-evaluators': { type: 'string' },
+      experiments: { type: 'string' },
       'no-user-notifications': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -125,6 +127,12 @@ export async function runCoderdCli(argv: string[]): Promise<{ close(): Promise<v
     acquireDelayMs: integer('acquire-delay-ms', values['acquire-delay-ms']),
     heartbeatMs: integer('heartbeat-ms', values['heartbeat-ms']),
     autobuildPollIntervalMs: integer('autobuild-poll-interval-ms', values['autobuild-poll-interval-ms']),
+    ...(values.experiments !== undefined && {
+      experiments: values.experiments
+        .split(',')
+        .map((e) => e.trim())
+        .filter(Boolean),
+    }),
     notifyUserEvents: !values['no-user-notifications'],
     prebuilds: defined({
       reconcileIntervalMs: integer(

@@ -7,6 +7,7 @@ import { Autobuild } from './autobuild.ts'
 import { Chats } from './chats/routes.ts'
 import type { ChatMessage } from './chats/store.ts'
 import { DynamicParameters } from './dynamic-parameters/routes.ts'
+import { EventStreams } from './events/index.ts'
 import { apiKeyRoutes } from './handlers/api-keys.ts'
 import { buildRoutes } from './handlers/builds.ts'
 import { fileRoutes } from './handlers/files.ts'
@@ -61,7 +62,8 @@ export function createCoderdCore(input: CoderdSimulatorOptions = {}): CoderdCore
   const options = coderdSimulatorOptionsSchema.parse(input)
   const state = new SimState()
   let baseUrl = options.accessUrl ?? ''
-  const workspaceTopics = new Topics()
+  const events = new EventStreams(state, { experiments: options.experiments, faults: options.eventFaults })
+  const workspaceTopics = new Topics((id) => events.workspaceChanged(id))
   const jobTopics = new Topics()
   const faults = new FaultPlan()
   if (options.faults) faults.set(options.faults)
@@ -106,6 +108,7 @@ export function createCoderdCore(input: CoderdSimulatorOptions = {}): CoderdCore
           })
       }
       workspaceTopics.emit(workspace.id)
+      events.jobChanged(job)
     }
     const version = job.templateVersionId ? state.templateVersions.get(job.templateVersionId) : undefined
     if (version) version.updatedAt = job.updatedAt
@@ -132,6 +135,7 @@ export function createCoderdCore(input: CoderdSimulatorOptions = {}): CoderdCore
     jobTopics,
     baseUrl: () => baseUrl,
     enqueueJob: (job) => {
+      events.jobChanged(job)
       provisioner.enqueue(job)
       jobTopics.emit(job.id)
     },
@@ -149,6 +153,7 @@ export function createCoderdCore(input: CoderdSimulatorOptions = {}): CoderdCore
   const chats = new Chats(options.chats)
   streams.addRoute('/api/experimental/chats/:id/stream', (ctx) => chats.stream(ctx))
   streams.addRoute('/api/v2/chats/:id/stream', (ctx) => chats.stream(ctx))
+  for (const [pattern, handler] of events.upgradeRoutes()) streams.addRoute(pattern, handler)
   const autobuild = new Autobuild(sim, options.autobuildPollIntervalMs)
   const prebuilds = new Prebuilds(sim, options.prebuilds)
   const dynamicParameters = new DynamicParameters(options.dynamicParameters)
@@ -169,6 +174,7 @@ export function createCoderdCore(input: CoderdSimulatorOptions = {}): CoderdCore
     ...chats.routes(),
     ...prebuildRoutes(prebuilds),
     ...dynamicParameters.routes(),
+    ...events.routes(),
   ])
     router.add(route)
 

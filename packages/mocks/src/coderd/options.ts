@@ -1,5 +1,7 @@
 import { z } from 'zod'
 
+import { eventFaultsSchema } from './events/admin.ts'
+import { WORKSPACE_BUILD_UPDATES } from './events/experiments.ts'
 import { notificationFaultsSchema } from './notifications/faults.ts'
 
 const ms = z.number().int().min(0)
@@ -79,6 +81,10 @@ export const coderdSimulatorOptionsSchema = z.strictObject({
       sessionTimeoutMs: z.number().int().min(1).default(180_000),
     })
     .prefault({}),
+  /** Enabled experiments (CODER_EXPERIMENTS); `GET /api/v2/experiments` lists them. */
+  experiments: z.array(z.string().min(1)).default([WORKSPACE_BUILD_UPDATES]),
+  /** Initial event-stream faults; change them later with `POST /__admin/event-faults`. */
+  eventFaults: eventFaultsSchema.optional(),
   /** Initial notification faults; change them later with `setFaults()` or `POST /__admin/faults`. */
   faults: notificationFaultsSchema.optional(),
 })

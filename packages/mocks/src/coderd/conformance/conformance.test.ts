@@ -44,6 +44,10 @@ const PENDING_EXTRACT = [
   'GET /api/v2/templateversions/:/dynamic-parameters',
   'POST /api/v2/templateversions/:/dynamic-parameters/evaluate',
   'GET /api/v2/users/:/templateversions/:/parameters',
+  'GET /api/v2/experiments',
+  'GET /api/v2/experiments/available',
+  // Coder serves tailnet dRPC here; the simulator a JSON stand-in (see the README), never swagger-shaped.
+  'GET /api/v2/tailnet',
 ]
 
 const shape = (path: string) => path.replace(/\{[^}]+\}|:[^/]+/g, ':')

@@ -2,6 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Duplex } from 'node:stream'
 
 import { adminRoutes } from './admin-routes.ts'
+import { AiBridge } from './aibridge/routes.ts'
+import type { InterceptionRecord } from './aibridge/store.ts'
 import { authenticate, hashPassword } from './auth.ts'
 import { Autobuild } from './autobuild.ts'
 import { Chats } from './chats/routes.ts'
@@ -46,6 +48,8 @@ export interface CoderdCore {
   /** A chat's persisted messages, oldest first (for assertions). */
   chatMessages(chatId: string): ChatMessage[]
   tickAutobuild(at?: number): number
+  /** Every AI Bridge interception, oldest first (for assertions). */
+  interceptions(): InterceptionRecord[]
   close(): void
 }
 
@@ -142,6 +146,7 @@ export function createCoderdCore(input: CoderdSimulatorOptions = {}): CoderdCore
   const chats = new Chats(options.chats)
   streams.addRoute('/api/experimental/chats/:id/stream', (ctx) => chats.stream(ctx))
   streams.addRoute('/api/v2/chats/:id/stream', (ctx) => chats.stream(ctx))
+  const aibridge = new AiBridge(options.aibridge)
   const autobuild = new Autobuild(sim, options.autobuildPollIntervalMs)
   const router = new Router<Ctx>()
   for (const route of [
@@ -157,6 +162,7 @@ export function createCoderdCore(input: CoderdSimulatorOptions = {}): CoderdCore
     streams.watchRoute(),
     ...notificationRoutes(),
     ...chats.routes(),
+    ...aibridge.routes(),
   ])
     router.add(route)
 
@@ -199,7 +205,9 @@ export function createCoderdCore(input: CoderdSimulatorOptions = {}): CoderdCore
     notificationStats: () => ({ ...notifier.stats }),
     chatMessages: (id) => [...(chats.store.chats.get(id)?.messages ?? [])],
     tickAutobuild: (at) => autobuild.tick(at ?? Date.now()),
+    interceptions: () => aibridge.interceptions.all(),
     close() {
+      void aibridge.close()
       autobuild.close()
       provisioner.close()
       notifier.close()

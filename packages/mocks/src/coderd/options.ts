@@ -62,6 +62,20 @@ export const coderdSimulatorOptionsSchema = z.strictObject({
       requestTimeoutMs: z.number().int().min(1).optional(),
     })
     .optional(),
+  /**
+   * AI Bridge upstreams, named after Coder's server settings (CODER_AIBRIDGE_OPENAI_BASE_URL,
+   * CODER_AIBRIDGE_OPENAI_KEY, CODER_AIBRIDGE_ANTHROPIC_BASE_URL, CODER_AIBRIDGE_ANTHROPIC_KEY).
+   * The OpenAI base includes `/v1`, the Anthropic one does not, as in Coder. Unset: that provider's
+   * bridge routes answer 503.
+   */
+  aibridge: z
+    .strictObject({
+      openaiBaseUrl: z.url({ protocol: /^https?$/ }).optional(),
+      openaiKey: z.string().optional(),
+      anthropicBaseUrl: z.url({ protocol: /^https?$/ }).optional(),
+      anthropicKey: z.string().optional(),
+    })
+    .optional(),
   /** Initial notification faults; change them later with `setFaults()` or `POST /__admin/faults`. */
   faults: notificationFaultsSchema.optional(),
 })

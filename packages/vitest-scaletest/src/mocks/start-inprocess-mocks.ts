@@ -22,6 +22,10 @@ export async function startInprocessMocks(request: MockSetRequest): Promise<Star
           port: 0,
           firstUser: request.firstUser,
           ...(smtpTarget ? { emailSmarthost: `${smtpTarget.host}:${smtpTarget.port}` } : {}),
+          // AI Bridge forwards to the LLM mock of this run.
+          ...(first.llm
+            ? { aibridge: { openaiBaseUrl: `${first.llm.url}/v1`, anthropicBaseUrl: first.llm.url } }
+            : {}),
         })
       : undefined
   } catch (error) {

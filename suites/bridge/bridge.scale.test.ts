@@ -1,0 +1,46 @@
+// Many users send OpenAI or Anthropic requests through Coder's AI Bridge (bridge mode), or straight
+// to the upstream as the baseline (direct mode). Rebuilds `coder exp scaletest bridge`
+// (cli/exp_scaletest_bridge.go, scaletest/bridge/*).
+
+import { randomBytes } from 'node:crypto'
+
+import { concurrent, expect, scaleTest } from '@scaletest/vitest'
+import { loadBridgeConfig } from './config.ts'
+import { bridgeMetrics, REQUESTS } from './runner/metrics.ts'
+import { prepareRequestBody } from './runner/request-body.ts'
+import { bridgeRunner } from './runner/run.ts'
+
+scaleTest(
+  'every user gets an answer to every request, through the bridge or directly',
+  async ({ coder, mocks, harness, metrics, logger }) => {
+    const config = loadBridgeConfig(process.env, mocks.llmUrl)
+    const total = config.concurrentUsers * config.requestCount
+    logger.info(
+      `bridge: ${config.mode} mode, ${config.concurrentUsers} user(s) × ${config.requestCount} ${config.kind} ` +
+        `request(s)${config.stream ? ', streamed' : ''}, ${config.requestPayloadSize} B payload in ` +
+        `${config.numMessages} message(s)` +
+        (config.mode === 'direct' ? `, to ${config.upstreamUrl}` : ''),
+    )
+    metrics.thresholds({
+      [`${REQUESTS}{status="failure"}`]: ['sum==0'],
+      [`${REQUESTS}{status="success"}`]: [`sum==${total}`],
+    })
+    const events = bridgeMetrics(metrics)
+
+    // Bridge mode needs an owner who can create users in an organization (Coder: requireAdmin).
+    const organizationId = config.mode === 'bridge' ? (await coder.defaultOrganization()).id : undefined
+    const body = prepareRequestBody(config.kind, config)
+    const runTag = randomBytes(4).toString('hex')
+    for (let i = 0; i < config.concurrentUsers; i++)
+      harness.add(
+        'bridge',
+        String(i),
+        bridgeRunner(
+          { config, body, runTag, ...(organizationId && { organizationId }) },
+          { owner: coder, metrics: events },
+        ),
+      )
+    const results = await harness.run(concurrent())
+    expect(results).toHaveNoFailures()
+  },
+)

@@ -27,6 +27,7 @@ it('bridge mode: every request goes through the bridge as its own user, who is d
   expect(output).toContain('coderd_scaletest_bridge_requests_total{status="success"} sum==6 (measured 6)')
   expect(code).toBe(0)
   expect(output).not.toContain(target.sessionToken)
+  expect(output).toContain('bridge: coderd recorded 6 interception(s) for 6 request(s)')
   const interceptions = target.coderd.interceptions()
   expect(interceptions).toHaveLength(6)
   const initiators = new Set(interceptions.map((i) => i.initiatorId))

@@ -4,7 +4,7 @@
 
 import { randomBytes } from 'node:crypto'
 
-import { concurrent, expect, scaleTest } from '@scaletest/vitest'
+import { type CoderClient, concurrent, expect, scaleTest } from '@scaletest/vitest'
 import { loadBridgeConfig } from './config.ts'
 import { bridgeMetrics, REQUESTS } from './runner/metrics.ts'
 import { prepareRequestBody } from './runner/request-body.ts'
@@ -40,7 +40,32 @@ scaleTest(
           { owner: coder, metrics: events },
         ),
       )
+    const startedAt = new Date()
     const results = await harness.run(concurrent())
+    if (config.mode === 'bridge') {
+      // What coderd recorded for this run's users (before cleanup deletes them).
+      const recorded = await countInterceptions(coder, startedAt, `scaletest-${runTag}-`).catch(
+        (error: Error) => `not listed (${error.message})`,
+      )
+      logger.info(`bridge: coderd recorded ${recorded} interception(s) for ${total} request(s)`)
+    }
     expect(results).toHaveNoFailures()
   },
 )
+
+/** Interceptions since `since` whose initiator's username starts with `prefix`, a page of 1000 at a time. */
+async function countInterceptions(coder: CoderClient, since: Date, prefix: string): Promise<number> {
+  let count = 0
+  let afterId: string | undefined
+  for (let page = 0; page < 100; page++) {
+    const { results } = await coder.aibridgeInterceptions({
+      started_after: new Date(since.getTime() - 1),
+      limit: 1000,
+      ...(afterId && { after_id: afterId }),
+    })
+    count += results.filter((r) => r.initiator.username.startsWith(prefix)).length
+    if (results.length < 1000) break
+    afterId = results.at(-1)!.id
+  }
+  return count
+}

@@ -67,6 +67,28 @@ it('an upstream answering 500 counts every request as failed and fails the run b
   expect(target.coderd.interceptions().map((i) => i.status)).toEqual([500, 500, 500, 500, 500, 500])
 }, 90_000)
 
+it('open model: a fixed arrival rate spread over the users, timed from each scheduled start', async () => {
+  const target = await startTarget()
+  const { code, output } = await runScenario(target, {
+    SCALETEST_BRIDGE_ARRIVAL_RATE: '20',
+    SCALETEST_BRIDGE_DURATION: '1s',
+    CODER_SCALETEST_BRIDGE_PROVIDER: 'responses',
+  }).exited
+
+  expect(output).toContain('bridge: open model 20/20 succeeded, 0 failed, 0 dropped')
+  expect(output).toContain('coderd_scaletest_bridge_requests_total{status="success"} sum==20 (measured 20)')
+  expect(code).toBe(0)
+  const interceptions = target.coderd.interceptions()
+  expect(interceptions).toHaveLength(20)
+  // Round-robin over the three users.
+  const perUser = new Map<string, number>()
+  for (const i of interceptions) perUser.set(i.initiatorId, (perUser.get(i.initiatorId) ?? 0) + 1)
+  expect([...perUser.values()].sort()).toEqual([6, 7, 7])
+  expect([...target.coderd.state.users.values()].filter((u) => !u.username.startsWith('owner'))).toEqual([])
+  const prom = await readFile(join(target.outputDir, 'metrics.prom'), 'utf8')
+  expect(prom).toMatch(/coderd_scaletest_bridge_scheduled_latency_seconds_count(\{\})? 20/)
+}, 90_000)
+
 interface Results {
   harness: { total_fail: number; runs: Record<string, { error: string | null; metrics: unknown }> }
 }

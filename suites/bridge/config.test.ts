@@ -17,6 +17,7 @@ describe('bridge config', () => {
       numMessages: 1,
       httpTimeoutMs: 30_000,
       noCleanup: false,
+      openModel: undefined,
     })
   })
 
@@ -88,6 +89,19 @@ describe('bridge config', () => {
       expect((error as Error).message).toMatch(/CONCURRENT_USERS="0": expected an integer >= 1/)
       expect((error as Error).message).toMatch(/MODE="proxy": expected 'bridge' or 'direct'/)
     }
+  })
+
+  it('takes an arrival rate for the open model, with its duration and in-flight cap', () => {
+    const env = { SCALETEST_BRIDGE_ARRIVAL_RATE: '50', SCALETEST_BRIDGE_DURATION: '2s' }
+    expect(loadBridgeConfig(env, 'http://llm').openModel).toEqual({
+      ratePerSecond: 50,
+      durationMs: 2_000,
+      maxInFlight: 512,
+    })
+    expect(() => loadBridgeConfig({ SCALETEST_BRIDGE_ARRIVAL_RATE: '-1' }, 'http://llm')).toThrow(
+      /SCALETEST_BRIDGE_ARRIVAL_RATE="-1": expected requests per second/,
+    )
+    expect(() => loadBridgeConfig({ SCALETEST_BRIDGE_MAX_IN_FLIGHT: '0' }, 'http://llm')).toThrow(ConfigError)
   })
 
   it('needs an upstream URL in direct mode only', () => {

@@ -85,6 +85,30 @@ const schema = z.object({
       return ms
     }),
   CODER_SCALETEST_NO_CLEANUP: bool,
+  // Ours, not Coder's: the open model.
+  SCALETEST_BRIDGE_ARRIVAL_RATE: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      const n = value === undefined || value.trim() === '' ? 0 : Number(value)
+      if (!Number.isFinite(n) || n < 0) {
+        ctx.addIssue({ code: 'custom', message: 'expected requests per second, >= 0 (0 = closed loop)' })
+        return z.NEVER
+      }
+      return n
+    }),
+  SCALETEST_BRIDGE_DURATION: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      const ms = parseDuration(value?.trim() || '10s')
+      if (ms === undefined || ms <= 0) {
+        ctx.addIssue({ code: 'custom', message: 'expected a positive duration such as 10s or 1m' })
+        return z.NEVER
+      }
+      return ms
+    }),
+  SCALETEST_BRIDGE_MAX_IN_FLIGHT: int(512, 1),
 })
 
 export interface BridgeConfig {
@@ -99,6 +123,11 @@ export interface BridgeConfig {
   numMessages: number
   httpTimeoutMs: number
   noCleanup: boolean
+  /**
+   * Open model (ours): requests per second at a fixed arrival rate for `durationMs`, spread over the
+   * users, instead of Coder's closed loop of `requestCount` per user. Undefined: the closed loop.
+   */
+  openModel: { ratePerSecond: number; durationMs: number; maxInFlight: number } | undefined
 }
 
 /** @param llmUrl the LLM mock this run started (no path): direct mode's default upstream. */
@@ -139,5 +168,13 @@ export function loadBridgeConfig(
     numMessages: v.CODER_SCALETEST_BRIDGE_NUM_MESSAGES,
     httpTimeoutMs: v.CODER_SCALETEST_BRIDGE_HTTP_TIMEOUT,
     noCleanup: v.CODER_SCALETEST_NO_CLEANUP,
+    openModel:
+      v.SCALETEST_BRIDGE_ARRIVAL_RATE > 0
+        ? {
+            ratePerSecond: v.SCALETEST_BRIDGE_ARRIVAL_RATE,
+            durationMs: v.SCALETEST_BRIDGE_DURATION,
+            maxInFlight: v.SCALETEST_BRIDGE_MAX_IN_FLIGHT,
+          }
+        : undefined,
   }
 }

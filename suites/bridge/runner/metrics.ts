@@ -12,6 +12,9 @@ export const TIME_TO_FIRST_TOKEN = 'coderd_scaletest_bridge_time_to_first_token_
 /** Ours: from sending the request to the end of the streamed body. */
 export const STREAM_DURATION = 'coderd_scaletest_bridge_stream_duration_seconds'
 
+/** Ours, open model only: from an arrival's scheduled start to the end of its request (lateness charged). */
+export const SCHEDULED_LATENCY = 'coderd_scaletest_bridge_scheduled_latency_seconds'
+
 /** Prometheus' DefBuckets, which Coder uses. */
 export const DEFAULT_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
 
@@ -33,6 +36,10 @@ export function bridgeMetrics(recorder: MetricsRecorder) {
     help: 'Time from the request to the end of the streamed response in seconds',
     buckets: DEFAULT_BUCKETS,
   })
+  const scheduled = recorder.histogram(SCHEDULED_LATENCY, {
+    help: 'Open model: time from the scheduled arrival to the end of the request in seconds',
+    buckets: DEFAULT_BUCKETS,
+  })
   // At zero from the start, so an honest run exports (and gates on) every series.
   for (const action of ['create_user', 'request'] as const) errors.inc({ action }, 0)
   for (const status of ['success', 'failure'] as const) requests.inc({ status }, 0)
@@ -43,6 +50,7 @@ export function bridgeMetrics(recorder: MetricsRecorder) {
     addTokens: (type: 'input' | 'output', count: number) => tokens.inc({ type }, count),
     observeTimeToFirstToken: (seconds: number) => firstToken.observe(seconds),
     observeStreamDuration: (seconds: number) => stream.observe(seconds),
+    scheduledLatency: { observe: (seconds: number) => scheduled.observe(seconds) },
   }
 }
 

@@ -14,6 +14,7 @@ export async function startInprocessMocks(request: MockSetRequest): Promise<Star
   const smtpTarget = first.smtp
     ? { host: first.smtp.smtpHost, port: first.smtp.smtpPort }
     : request.externalSmtp
+  const llmUrl = first.llm?.url ?? request.externalLlmUrl
   let coderd: { url: string; close(): Promise<void> } | undefined
   try {
     coderd = wants('coderd')
@@ -23,9 +24,7 @@ export async function startInprocessMocks(request: MockSetRequest): Promise<Star
           firstUser: request.firstUser,
           ...(smtpTarget ? { emailSmarthost: `${smtpTarget.host}:${smtpTarget.port}` } : {}),
           // AI Bridge forwards to the LLM mock of this run.
-          ...(first.llm
-            ? { aibridge: { openaiBaseUrl: `${first.llm.url}/v1`, anthropicBaseUrl: first.llm.url } }
-            : {}),
+          ...(llmUrl ? { aibridge: { openaiBaseUrl: `${llmUrl}/v1`, anthropicBaseUrl: llmUrl } } : {}),
         })
       : undefined
   } catch (error) {

@@ -43,7 +43,7 @@ export async function startProcessMocks(request: MockSetRequest): Promise<Starte
     ? { host: first.smtp.matches.smtp![1]!, port: Number(first.smtp.matches.smtp![2]) }
     : request.externalSmtp
   // AI Bridge forwards to the LLM mock of this run.
-  const llmUrl = captured(first.llm, 'url')
+  const llmUrl = captured(first.llm, 'url') ?? request.externalLlmUrl
   let coderd: Closable | undefined
   try {
     coderd = wants('coderd')

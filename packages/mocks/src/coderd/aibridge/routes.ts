@@ -3,7 +3,7 @@
 // enterprise/x/aibridged/http.go (ServeHTTP, ExtractAuthToken); every request is recorded as an
 // interception (codersdk/aibridge.go) and listed by GET /api/v2/aibridge/interceptions.
 
-import { Transform } from 'node:stream'
+import { Transform, Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 
 import { Agent, type Dispatcher, request } from 'undici'
@@ -195,7 +195,8 @@ export class AiBridge {
       },
     })
     try {
-      await pipeline(upstream.body, tap, res)
+      if (res instanceof Writable) await pipeline(upstream.body, tap, res)
+      else await relay(upstream.body.pipe(tap), res) // the fetch adapter (msw) is not a stream
     } catch {
       // The client left or the upstream broke off: the caller sees the stream end as it did.
       res.destroy()
@@ -208,6 +209,12 @@ export class AiBridge {
         applyObserved(record, observer.result, prompt)
     }
   }
+}
+
+/** Chunk by chunk into a writer without stream plumbing (the msw fetch adapter's ResponseCollector). */
+async function relay(source: AsyncIterable<Buffer>, res: Ctx['res']): Promise<void> {
+  for await (const chunk of source) res.write(chunk)
+  res.end()
 }
 
 function finish(record: InterceptionRecord, status: number, started: number): void {

@@ -74,6 +74,8 @@ export const coderdSimulatorOptionsSchema = z.strictObject({
       openaiKey: z.string().optional(),
       anthropicBaseUrl: z.url({ protocol: /^https?$/ }).optional(),
       anthropicKey: z.string().optional(),
+      /** Interceptions kept in memory, the oldest dropped first (default 100,000). */
+      maxInterceptions: z.number().int().min(1).optional(),
     })
     .optional(),
   /** Initial notification faults; change them later with `setFaults()` or `POST /__admin/faults`. */

@@ -295,3 +295,23 @@ describe('GET /api/v2/aibridge/interceptions', () => {
     expect(anon.status).toBe(401)
   })
 })
+
+describe('interception store bounds', () => {
+  it('keeps the newest maxInterceptions and cuts long prompts', async () => {
+    const small = await startFixture({ aibridge: { openaiBaseUrl: `${llm.url}/v1`, maxInterceptions: 3 } })
+    try {
+      const client = openai(small.owner.token!, 'aibridge', small.sim.url)
+      for (let i = 0; i < 5; i++)
+        await client.chat.completions.create({
+          model: `m-${i}`,
+          messages: [{ role: 'user', content: 'y'.repeat(10_000) }],
+        })
+      const { count, results } = await small.owner.ok('GET', '/api/v2/aibridge/interceptions')
+      expect(count).toBe(3)
+      expect(results.map((r: Json) => r.model)).toEqual(['m-4', 'm-3', 'm-2'])
+      expect(results[0].user_prompts[0].prompt).toHaveLength(4096)
+    } finally {
+      await small.sim.close()
+    }
+  })
+})

@@ -8,6 +8,7 @@ import { pipeline } from 'node:stream/promises'
 
 import { Agent, type Dispatcher, request } from 'undici'
 
+import { ApiError } from '../http/api-error.ts'
 import { readBody } from '../http/body.ts'
 import { sendJson } from '../http/respond.ts'
 import type { Ctx, SimRoute } from '../sim.ts'
@@ -23,6 +24,8 @@ export interface AiBridgeOptions {
   anthropicBaseUrl?: string | undefined
   /** CODER_AIBRIDGE_ANTHROPIC_KEY: sent upstream as `x-api-key`. */
   anthropicKey?: string | undefined
+  /** Interceptions kept in memory, the oldest dropped first (default 100,000). */
+  maxInterceptions?: number | undefined
 }
 
 const ROOTS = ['/api/v2/aibridge', '/api/v2/ai-gateway']
@@ -53,12 +56,13 @@ const BODY_LIMIT = 64 * 1024 * 1024
 const OBSERVE_LIMIT = 16 * 1024 * 1024
 
 export class AiBridge {
-  readonly interceptions = new InterceptionStore()
+  readonly interceptions: InterceptionStore
   readonly #options: AiBridgeOptions
   readonly #agent: Dispatcher
 
   constructor(options: AiBridgeOptions = {}) {
     this.#options = options
+    this.interceptions = new InterceptionStore(options.maxInterceptions)
     // Its own pool: thousands of concurrent bridged streams to one upstream.
     this.#agent = new Agent({
       connections: 1024,
@@ -121,7 +125,7 @@ export class AiBridge {
       return providerError(
         res,
         endpoint.provider,
-        400,
+        error instanceof ApiError ? error.status : 400, // 413 past the body limit
         `failed to parse request: ${(error as Error).message}`,
       )
     }

@@ -55,7 +55,8 @@ export function applyObserved(
   const createdAt = new Date().toISOString()
   const providerResponseId = observed.responseId
   if (observed.model && record.model === '') record.model = observed.model
-  if (prompt !== undefined) record.userPrompts.push({ providerResponseId, prompt, createdAt })
+  if (prompt !== undefined)
+    record.userPrompts.push({ providerResponseId, prompt: prompt.slice(0, MAX_PROMPT_CHARS), createdAt })
   if (observed.sawUsage)
     record.tokenUsages.push({
       providerResponseId,
@@ -69,10 +70,20 @@ export function applyObserved(
 export const DEFAULT_LIST_LIMIT = 100
 export const MAX_LIST_LIMIT = 1000
 
+/** Interceptions kept by default; the oldest go first, so a long open-model run stays bounded. */
+export const DEFAULT_MAX_INTERCEPTIONS = 100_000
+/** A recorded user prompt is cut to this many characters (a payload-size run sends megabytes). */
+export const MAX_PROMPT_CHARS = 4096
+
 export class InterceptionStore {
-  /** Newest last; listed newest first. */
-  readonly #records: InterceptionRecord[] = []
-  readonly #byId = new Map<string, InterceptionRecord>()
+  /** Newest last from `#start` on; listed newest first. */
+  #records: InterceptionRecord[] = []
+  #start = 0
+  readonly #max: number
+
+  constructor(max = DEFAULT_MAX_INTERCEPTIONS) {
+    this.#max = max
+  }
 
   begin(
     init: Omit<
@@ -92,16 +103,22 @@ export class InterceptionStore {
       timings: {},
     }
     this.#records.push(record)
-    this.#byId.set(record.id, record)
+    if (this.#records.length - this.#start > this.#max) this.#start++
+    // Compact now and then instead of shifting on every insert.
+    if (this.#start > 1024 && this.#start * 2 > this.#records.length) {
+      this.#records = this.#records.slice(this.#start)
+      this.#start = 0
+    }
     return record
   }
 
   get size(): number {
-    return this.#records.length
+    return this.#records.length - this.#start
   }
 
+  /** Oldest first. */
   all(): InterceptionRecord[] {
-    return [...this.#records]
+    return this.#records.slice(this.#start)
   }
 
   /**
@@ -127,9 +144,10 @@ export class InterceptionStore {
         detail: `Pagination limit must be in range (0, ${MAX_LIST_LIMIT}]`,
       })
     const filter = parseQuery(state, caller, query.get('q') ?? '')
+    const kept = this.all()
     const visible = caller.siteRoles.includes('owner')
-      ? this.#records
-      : this.#records.filter((r) => r.initiatorId === caller.id)
+      ? kept
+      : kept.filter((r) => r.initiatorId === caller.id)
     const matching = visible.filter(filter).reverse()
     let start = offset
     if (afterId !== '') {

@@ -28,6 +28,8 @@ export interface ScaletestTaskMeta {
   harness?: unknown[]
   /** Thresholds the scenario declared, merged with the configured ones by the reporter. */
   thresholds?: Record<string, string[]>
+  /** The shard this test ran as, when its scenario was split over several (see shard/). */
+  shard?: { index: number; count: number; runId: string }
 }
 
 declare module 'vitest' {

@@ -31,6 +31,10 @@ flags:
   --aibridge-openai-key KEY       key sent upstream (or env CODER_AIBRIDGE_OPENAI_KEY)
   --aibridge-anthropic-base-url URL  AI Bridge Anthropic upstream (or env CODER_AIBRIDGE_ANTHROPIC_BASE_URL)
   --aibridge-anthropic-key KEY    key sent upstream (or env CODER_AIBRIDGE_ANTHROPIC_KEY)
+  --prebuilds-reconcile-interval-ms N      prebuilds reconciler tick (default 500)
+  --dynamic-parameters-evaluation-cost-ms N  time one dynamic-parameters evaluation holds an evaluator (default 0)
+  --dynamic-parameters-cold-cost-ms N     extra cost of a version's first evaluation (default 0)
+  --dynamic-parameters-evaluators N       evaluations that run at once (default 4)
   --no-user-notifications         do not send User Account Created/Deleted notifications
   --help                          print this help
 `
@@ -41,6 +45,12 @@ const integer = (flag: string, value: string | undefined): number | undefined =>
   if (!Number.isInteger(n) || n < 0)
     throw new Error(`--${flag} must be a non-negative integer, got '${value}'`)
   return n
+}
+
+/** The fields that were given, or undefined when none was. */
+function defined<T extends Record<string, number | undefined>>(fields: T): Partial<T> | undefined {
+  const out = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Partial<T>
+  return Object.keys(out).length > 0 ? out : undefined
 }
 
 function parseTags(value: string): Record<string, string> {
@@ -96,6 +106,10 @@ export async function runCoderdCli(argv: string[]): Promise<{ close(): Promise<v
       'aibridge-openai-key': { type: 'string' },
       'aibridge-anthropic-base-url': { type: 'string' },
       'aibridge-anthropic-key': { type: 'string' },
+      'prebuilds-reconcile-interval-ms': { type: 'string' },
+      'dynamic-parameters-evaluation-cost-ms': { type: 'string' },
+      'dynamic-parameters-cold-cost-ms': { type: 'string' },
+      'dynamic-parameters-evaluators': { type: 'string' },
       'no-user-notifications': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -135,6 +149,20 @@ export async function runCoderdCli(argv: string[]): Promise<{ close(): Promise<v
     autobuildPollIntervalMs: integer('autobuild-poll-interval-ms', values['autobuild-poll-interval-ms']),
     notifyUserEvents: !values['no-user-notifications'],
     aibridge: aibridgeOptions(values),
+    prebuilds: defined({
+      reconcileIntervalMs: integer(
+        'prebuilds-reconcile-interval-ms',
+        values['prebuilds-reconcile-interval-ms'],
+      ),
+    }),
+    dynamicParameters: defined({
+      evaluationCostMs: integer(
+        'dynamic-parameters-evaluation-cost-ms',
+        values['dynamic-parameters-evaluation-cost-ms'],
+      ),
+      coldCostMs: integer('dynamic-parameters-cold-cost-ms', values['dynamic-parameters-cold-cost-ms']),
+      evaluators: integer('dynamic-parameters-evaluators', values['dynamic-parameters-evaluators']),
+    }),
   }
   for (const key of Object.keys(options) as (keyof CoderdSimulatorOptions)[])
     if (options[key] === undefined) delete options[key]

@@ -8,6 +8,7 @@ import { authenticate, hashPassword } from './auth.ts'
 import { Autobuild } from './autobuild.ts'
 import { Chats } from './chats/routes.ts'
 import type { ChatMessage } from './chats/store.ts'
+import { DynamicParameters } from './dynamic-parameters/routes.ts'
 import { apiKeyRoutes } from './handlers/api-keys.ts'
 import { buildRoutes } from './handlers/builds.ts'
 import { fileRoutes } from './handlers/files.ts'
@@ -27,6 +28,8 @@ import { InboxHub } from './notifications/inbox-hub.ts'
 import { Notifier, type NotifierStats } from './notifications/notifier.ts'
 import { SmtpDispatcher } from './notifications/smtp-dispatcher.ts'
 import { type CoderdSimulatorOptions, coderdSimulatorOptionsSchema } from './options.ts'
+import { Prebuilds, type ReconcileResult } from './prebuilds/reconciler.ts'
+import { prebuildRoutes } from './prebuilds/routes.ts'
 import { Provisioner } from './provisioner.ts'
 import type { JobRecord } from './records.ts'
 import { type Ctx, type Sim, Topics } from './sim.ts'
@@ -50,6 +53,10 @@ export interface CoderdCore {
   tickAutobuild(at?: number): number
   /** Every AI Bridge interception, oldest first (for assertions). */
   interceptions(): InterceptionRecord[]
+  /** Runs one prebuilds reconciliation pass now (nothing while paused). */
+  reconcilePrebuilds(): ReconcileResult
+  /** Every HTTP and WebSocket route the simulator serves, as `{method, pattern}`. */
+  routes(): { method: string; pattern: string }[]
   close(): void
 }
 
@@ -148,6 +155,9 @@ export function createCoderdCore(input: CoderdSimulatorOptions = {}): CoderdCore
   streams.addRoute('/api/v2/chats/:id/stream', (ctx) => chats.stream(ctx))
   const aibridge = new AiBridge(options.aibridge)
   const autobuild = new Autobuild(sim, options.autobuildPollIntervalMs)
+  const prebuilds = new Prebuilds(sim, options.prebuilds)
+  const dynamicParameters = new DynamicParameters(options.dynamicParameters)
+  for (const [pattern, handler] of dynamicParameters.streams()) streams.addRoute(pattern, handler)
   const router = new Router<Ctx>()
   for (const route of [
     ...adminRoutes(streams, autobuild),
@@ -163,6 +173,8 @@ export function createCoderdCore(input: CoderdSimulatorOptions = {}): CoderdCore
     ...notificationRoutes(),
     ...chats.routes(),
     ...aibridge.routes(),
+    ...prebuildRoutes(prebuilds),
+    ...dynamicParameters.routes(),
   ])
     router.add(route)
 
@@ -206,9 +218,13 @@ export function createCoderdCore(input: CoderdSimulatorOptions = {}): CoderdCore
     chatMessages: (id) => [...(chats.store.chats.get(id)?.messages ?? [])],
     tickAutobuild: (at) => autobuild.tick(at ?? Date.now()),
     interceptions: () => aibridge.interceptions.all(),
+    reconcilePrebuilds: () => prebuilds.tick(),
+    routes: () => [...router.routes(), ...streams.routes()],
     close() {
       void aibridge.close()
       autobuild.close()
+      prebuilds.close()
+      dynamicParameters.close()
       provisioner.close()
       notifier.close()
       hub.closeAll()

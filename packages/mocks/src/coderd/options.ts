@@ -78,6 +78,22 @@ export const coderdSimulatorOptionsSchema = z.strictObject({
       maxInterceptions: z.number().int().min(1).optional(),
     })
     .optional(),
+  /** Prebuilds reconciler (prebuilds/reconciler.ts): tick interval (Coder: 1m) and initial pause. */
+  prebuilds: z
+    .strictObject({
+      reconcileIntervalMs: z.number().int().min(10).default(500),
+      paused: z.boolean().default(false),
+    })
+    .prefault({}),
+  /** Dynamic-parameters evaluation cost (dynamic-parameters/cost.ts): per evaluation, first per version, parallel slots. */
+  dynamicParameters: z
+    .strictObject({
+      evaluationCostMs: ms.default(0),
+      coldCostMs: ms.default(0),
+      evaluators: z.number().int().min(1).default(4),
+      sessionTimeoutMs: z.number().int().min(1).default(180_000),
+    })
+    .prefault({}),
   /** Initial notification faults; change them later with `setFaults()` or `POST /__admin/faults`. */
   faults: notificationFaultsSchema.optional(),
 })

@@ -24,6 +24,8 @@ export interface CoderdSimulator {
   tickAutobuild(at?: number): number
   /** Every AI Bridge interception, oldest first (for assertions). */
   interceptions(): InterceptionRecord[]
+  /** Runs one prebuilds reconciliation pass now (nothing while paused). */
+  reconcilePrebuilds(): { created: number; deleted: number }
   close(): Promise<void>
 }
 
@@ -53,6 +55,7 @@ export async function startCoderdSimulator(input: CoderdSimulatorOptions = {}): 
     chatMessages: (id) => core.chatMessages(id),
     tickAutobuild: (at) => core.tickAutobuild(at),
     interceptions: () => core.interceptions(),
+    reconcilePrebuilds: () => core.reconcilePrebuilds(),
     close() {
       closing ??= (async () => {
         core.close()

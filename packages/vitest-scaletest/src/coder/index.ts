@@ -11,6 +11,7 @@ export type {
   UpdateAIProviderRequest,
 } from './client-chats.ts'
 export { decodeChatFrame } from './client-chats.ts'
+export type { DynamicParametersDialOptions } from './client-parameters.ts'
 export type { CoderApiErrorInit, CoderValidation } from './errors.ts'
 export {
   CoderApiError,
@@ -21,8 +22,10 @@ export {
   CoderTimeoutError,
 } from './errors.ts'
 export { NOTIFICATION_TEMPLATE_IDS, TEMPLATE_DELETED_NOTIFICATION_ID } from './notification-ids.ts'
+export type * from './parameter-schemas.ts'
+export * as coderParameterSchemas from './parameter-schemas.ts'
 export type { PollOptions } from './poll.ts'
-export { ACTIVE_JOB_STATUSES } from './poll.ts'
+export { ACTIVE_JOB_STATUSES, pollUntil } from './poll.ts'
 export type * from './requests.ts'
 export type * from './schemas.ts'
 export * as coderSchemas from './schemas.ts'

@@ -178,7 +178,15 @@ async function dialOnce<S extends z.ZodType, T>(
   })
 
   options.signal?.addEventListener('abort', onStreamAbort, { once: true })
-  return new CoderStream(endpoint, queue, close)
+  const write = (text: string) =>
+    new Promise<void>((resolve, reject) => {
+      if (ws.readyState !== WebSocket.OPEN)
+        return reject(new CoderStreamError(endpoint, 'send on a closed websocket'))
+      ws.send(text, (error) =>
+        error ? reject(new CoderStreamError(endpoint, `send failed: ${error.message}`)) : resolve(),
+      )
+    })
+  return new CoderStream(endpoint, queue, close, write)
 }
 
 async function readBody(res: IncomingMessage): Promise<string> {

@@ -22,6 +22,7 @@ import type { ResolvedReporterOptions, ScaletestReporterOptions } from './option
 import { resolveReporterOptions } from './options.ts'
 import { Progress } from './progress.ts'
 import { pushToGateway } from './pushgateway.ts'
+import { ShardCensus } from './shards.ts'
 import { formatNumber, formatSummary, formatThresholdResult } from './summary.ts'
 import type { TestEntry } from './write-results.ts'
 import { buildResults, writeResultFiles } from './write-results.ts'
@@ -39,6 +40,7 @@ export class ScaletestReporter implements Reporter {
   #vitest: Vitest | undefined
   #aggregate = new MetricsAggregate()
   #harness: HarnessFromTest[] = []
+  #shards = new ShardCensus()
   #tests: TestEntry[] = []
   #counts = { passed: 0, failed: 0, skipped: 0, withScaletest: 0 }
   #expectedModules = 0
@@ -140,6 +142,7 @@ export class ScaletestReporter implements Reporter {
     const name = testCase.fullName
     const harness = readHarness(name, meta.harness, (m) => this.#warn(m))
     this.#harness.push(...harness)
+    if (meta.shard && this.#shards.local === undefined) this.#shards.add(name, meta.shard)
     this.#tests.push({
       name,
       module: testCase.module.relativeModuleId,
@@ -181,6 +184,7 @@ export class ScaletestReporter implements Reporter {
         })
       }
     }
+    results.push(...this.#shards.missing())
     this.#thresholdResults = results
     const failed = results.filter((r) => !r.ok)
     for (const r of failed)
@@ -220,6 +224,7 @@ export class ScaletestReporter implements Reporter {
         await pushToGateway(this.#options.pushgatewayUrl, this.#registry(), {
           job: this.#options.pushgatewayJob,
           instance,
+          ...(this.#shards.local && { shard: this.#shards.local }),
         })
         this.#log(
           `scaletest metrics pushed to the Pushgateway (job=${this.#options.pushgatewayJob}, instance=${instance})`,
@@ -235,6 +240,7 @@ export class ScaletestReporter implements Reporter {
     const registry = toPrometheusRegistry(this.#aggregate, {
       maxLabelValues: this.#options.prometheusMaxLabelValues,
     })
+    if (this.#shards.local) registry.setDefaultLabels({ shard: this.#shards.local })
     const tests = new Gauge({
       name: 'scaletest_tests',
       help: 'Vitest test cases of this scaletest run by result.',
@@ -272,6 +278,7 @@ export class ScaletestReporter implements Reporter {
   #reset(): void {
     this.#aggregate = new MetricsAggregate()
     this.#harness = []
+    this.#shards = new ShardCensus()
     this.#tests = []
     this.#counts = { passed: 0, failed: 0, skipped: 0, withScaletest: 0 }
     this.#endedModules = 0

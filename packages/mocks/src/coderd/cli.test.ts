@@ -78,6 +78,46 @@ describe('runCoderdCli', () => {
     }
   })
 
+  it('takes the AI Bridge upstreams from --aibridge-* flags or CODER_AIBRIDGE_* variables', async () => {
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {})
+    process.env.CODER_AIBRIDGE_ANTHROPIC_BASE_URL = 'http://127.0.0.1:9'
+    const started = await runCoderdCli([
+      '--address',
+      '127.0.0.1:0',
+      '--first-user-email',
+      'admin@example.com',
+      '--first-user-username',
+      'admin',
+      '--first-user-password',
+      'flag-password-1',
+      '--aibridge-openai-base-url',
+      'http://127.0.0.1:9/v1',
+    ])
+    try {
+      const url = LISTEN_LINE.exec(String(log.mock.calls[0]![0]))![1]!
+      const anon = new SimClient(url)
+      const { session_token } = await anon.ok('POST', '/api/v2/users/login', {
+        email: 'admin@example.com',
+        password: 'flag-password-1',
+      })
+      // Both upstreams are set (port 9 is closed): 502 unreachable, not 503 unconfigured.
+      for (const path of ['/openai/v1/chat/completions', '/anthropic/v1/messages']) {
+        const reply = await anon.call(
+          'POST',
+          `/api/v2/aibridge${path}`,
+          { model: 'm', messages: [] },
+          {
+            authorization: `Bearer ${session_token}`,
+          },
+        )
+        expect(reply.status, path).toBe(502)
+      }
+    } finally {
+      delete process.env.CODER_AIBRIDGE_ANTHROPIC_BASE_URL
+      await started.close()
+    }
+  })
+
   it('rejects incomplete first-user flags and bad numbers without echoing the password', async () => {
     await expect(
       runCoderdCli(['--address', '127.0.0.1:0', '--first-user-password', 'sekrit-value']),

@@ -27,6 +27,10 @@ flags:
   --acquire-delay-ms N            pending to running delay once a daemon is free (default 0)
   --heartbeat-ms N                SSE/WebSocket ping interval (default 15000)
   --autobuild-poll-interval-ms N  autostart executor tick (default 60000)
+  --aibridge-openai-base-url URL  AI Bridge OpenAI upstream, with /v1 (or env CODER_AIBRIDGE_OPENAI_BASE_URL)
+  --aibridge-openai-key KEY       key sent upstream (or env CODER_AIBRIDGE_OPENAI_KEY)
+  --aibridge-anthropic-base-url URL  AI Bridge Anthropic upstream (or env CODER_AIBRIDGE_ANTHROPIC_BASE_URL)
+  --aibridge-anthropic-key KEY    key sent upstream (or env CODER_AIBRIDGE_ANTHROPIC_KEY)
   --prebuilds-reconcile-interval-ms N      prebuilds reconciler tick (default 500)
   --dynamic-parameters-evaluation-cost-ms N  time one dynamic-parameters evaluation holds an evaluator (default 0)
   --dynamic-parameters-cold-cost-ms N     extra cost of a version's first evaluation (default 0)
@@ -61,6 +65,20 @@ function parseTags(value: string): Record<string, string> {
   return tags
 }
 
+/** Coder's --aibridge-* server flags, each also read from its CODER_AIBRIDGE_* variable. */
+function aibridgeOptions(values: Record<string, unknown>): CoderdSimulatorOptions['aibridge'] {
+  const pick = (flag: string, env: string) =>
+    (values[flag] as string | undefined) || process.env[env] || undefined
+  const options = {
+    openaiBaseUrl: pick('aibridge-openai-base-url', 'CODER_AIBRIDGE_OPENAI_BASE_URL'),
+    openaiKey: pick('aibridge-openai-key', 'CODER_AIBRIDGE_OPENAI_KEY'),
+    anthropicBaseUrl: pick('aibridge-anthropic-base-url', 'CODER_AIBRIDGE_ANTHROPIC_BASE_URL'),
+    anthropicKey: pick('aibridge-anthropic-key', 'CODER_AIBRIDGE_ANTHROPIC_KEY'),
+  }
+  const set = Object.entries(options).filter(([, v]) => v !== undefined)
+  return set.length > 0 ? Object.fromEntries(set) : undefined
+}
+
 /** `scaletest-mocks coderd`: parses flags, starts the simulator, prints its listen line. */
 export async function runCoderdCli(argv: string[]): Promise<{ close(): Promise<void> }> {
   const { values } = parseArgs({
@@ -85,6 +103,10 @@ export async function runCoderdCli(argv: string[]): Promise<{ close(): Promise<v
       'acquire-delay-ms': { type: 'string' },
       'heartbeat-ms': { type: 'string' },
       'autobuild-poll-interval-ms': { type: 'string' },
+      'aibridge-openai-base-url': { type: 'string' },
+      'aibridge-openai-key': { type: 'string' },
+      'aibridge-anthropic-base-url': { type: 'string' },
+      'aibridge-anthropic-key': { type: 'string' },
       'prebuilds-reconcile-interval-ms': { type: 'string' },
       'dynamic-parameters-evaluation-cost-ms': { type: 'string' },
       'dynamic-parameters-cold-cost-ms': { type: 'string' },
@@ -134,6 +156,7 @@ export async function runCoderdCli(argv: string[]): Promise<{ close(): Promise<v
         .filter(Boolean),
     }),
     notifyUserEvents: !values['no-user-notifications'],
+    aibridge: aibridgeOptions(values),
     prebuilds: defined({
       reconcileIntervalMs: integer(
         'prebuilds-reconcile-interval-ms',

@@ -2,6 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Duplex } from 'node:stream'
 
 import { adminRoutes } from './admin-routes.ts'
+import { AiBridge } from './aibridge/routes.ts'
+import type { InterceptionRecord } from './aibridge/store.ts'
 import { authenticate, hashPassword } from './auth.ts'
 import { Autobuild } from './autobuild.ts'
 import { Chats } from './chats/routes.ts'
@@ -50,6 +52,8 @@ export interface CoderdCore {
   /** A chat's persisted messages, oldest first (for assertions). */
   chatMessages(chatId: string): ChatMessage[]
   tickAutobuild(at?: number): number
+  /** Every AI Bridge interception, oldest first (for assertions). */
+  interceptions(): InterceptionRecord[]
   /** Runs one prebuilds reconciliation pass now (nothing while paused). */
   reconcilePrebuilds(): ReconcileResult
   /** Every HTTP and WebSocket route the simulator serves, as `{method, pattern}`. */
@@ -154,6 +158,7 @@ export function createCoderdCore(input: CoderdSimulatorOptions = {}): CoderdCore
   streams.addRoute('/api/experimental/chats/:id/stream', (ctx) => chats.stream(ctx))
   streams.addRoute('/api/v2/chats/:id/stream', (ctx) => chats.stream(ctx))
   for (const [pattern, handler] of events.upgradeRoutes()) streams.addRoute(pattern, handler)
+  const aibridge = new AiBridge(options.aibridge)
   const autobuild = new Autobuild(sim, options.autobuildPollIntervalMs)
   const prebuilds = new Prebuilds(sim, options.prebuilds)
   const dynamicParameters = new DynamicParameters(options.dynamicParameters)
@@ -172,6 +177,7 @@ export function createCoderdCore(input: CoderdSimulatorOptions = {}): CoderdCore
     streams.watchRoute(),
     ...notificationRoutes(),
     ...chats.routes(),
+    ...aibridge.routes(),
     ...prebuildRoutes(prebuilds),
     ...dynamicParameters.routes(),
     ...events.routes(),
@@ -217,9 +223,11 @@ export function createCoderdCore(input: CoderdSimulatorOptions = {}): CoderdCore
     notificationStats: () => ({ ...notifier.stats }),
     chatMessages: (id) => [...(chats.store.chats.get(id)?.messages ?? [])],
     tickAutobuild: (at) => autobuild.tick(at ?? Date.now()),
+    interceptions: () => aibridge.interceptions.all(),
     reconcilePrebuilds: () => prebuilds.tick(),
     routes: () => [...router.routes(), ...streams.routes()],
     close() {
+      void aibridge.close()
       autobuild.close()
       prebuilds.close()
       dynamicParameters.close()

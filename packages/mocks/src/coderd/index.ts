@@ -1,3 +1,4 @@
+export type { InterceptionRecord } from './aibridge/store.ts'
 export { type CoderdCore, createCoderdCore } from './core.ts'
 export type { EventFaults } from './events/index.ts'
 export { createCoderdHandlers } from './msw-handlers.ts'

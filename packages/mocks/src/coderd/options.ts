@@ -65,6 +65,22 @@ export const coderdSimulatorOptionsSchema = z.strictObject({
       providerHeaders: z.record(z.string(), z.string()).optional(),
     })
     .optional(),
+  /**
+   * AI Bridge upstreams, named after Coder's server settings (CODER_AIBRIDGE_OPENAI_BASE_URL,
+   * CODER_AIBRIDGE_OPENAI_KEY, CODER_AIBRIDGE_ANTHROPIC_BASE_URL, CODER_AIBRIDGE_ANTHROPIC_KEY).
+   * The OpenAI base includes `/v1`, the Anthropic one does not, as in Coder. Unset: that provider's
+   * bridge routes answer 503.
+   */
+  aibridge: z
+    .strictObject({
+      openaiBaseUrl: z.url({ protocol: /^https?$/ }).optional(),
+      openaiKey: z.string().optional(),
+      anthropicBaseUrl: z.url({ protocol: /^https?$/ }).optional(),
+      anthropicKey: z.string().optional(),
+      /** Interceptions kept in memory, the oldest dropped first (default 100,000). */
+      maxInterceptions: z.number().int().min(1).optional(),
+    })
+    .optional(),
   /** Prebuilds reconciler (prebuilds/reconciler.ts): tick interval (Coder: 1m) and initial pause. */
   prebuilds: z
     .strictObject({

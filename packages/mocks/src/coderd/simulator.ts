@@ -1,6 +1,7 @@
 import { createServer } from 'node:http'
 
 import { listen, urlHost } from '../shared/listen.ts'
+import type { InterceptionRecord } from './aibridge/store.ts'
 import type { ChatMessage } from './chats/store.ts'
 import { createCoderdCore } from './core.ts'
 import type { NotificationFaults } from './notifications/faults.ts'
@@ -21,6 +22,8 @@ export interface CoderdSimulator {
   chatMessages(chatId: string): ChatMessage[]
   /** Runs one autostart executor pass now (or at `at`, ms since epoch); returns the builds started. */
   tickAutobuild(at?: number): number
+  /** Every AI Bridge interception, oldest first (for assertions). */
+  interceptions(): InterceptionRecord[]
   /** Runs one prebuilds reconciliation pass now (nothing while paused). */
   reconcilePrebuilds(): { created: number; deleted: number }
   close(): Promise<void>
@@ -51,6 +54,7 @@ export async function startCoderdSimulator(input: CoderdSimulatorOptions = {}): 
     notificationStats: () => core.notificationStats(),
     chatMessages: (id) => core.chatMessages(id),
     tickAutobuild: (at) => core.tickAutobuild(at),
+    interceptions: () => core.interceptions(),
     reconcilePrebuilds: () => core.reconcilePrebuilds(),
     close() {
       closing ??= (async () => {

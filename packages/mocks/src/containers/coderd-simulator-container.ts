@@ -46,6 +46,20 @@ export class CoderdSimulatorContainer extends MockContainer {
     return this
   }
 
+  /**
+   * AI Bridge upstream: an LLM mock reachable from the container at `llmUrl` (no `/v1`); sets
+   * CODER_AIBRIDGE_OPENAI_BASE_URL (`llmUrl/v1`) and CODER_AIBRIDGE_ANTHROPIC_BASE_URL (`llmUrl`).
+   */
+  withAiBridgeUpstream(llmUrl: string): this {
+    if (!/^https?:\/\/\S+$/.test(llmUrl))
+      throw new MockContainerConfigError('aibridgeUpstream', llmUrl, 'an http(s) URL')
+    const base = llmUrl.replace(/\/+$/, '')
+    return this.withEnvironment({
+      CODER_AIBRIDGE_OPENAI_BASE_URL: `${base}/v1`,
+      CODER_AIBRIDGE_ANTHROPIC_BASE_URL: base,
+    })
+  }
+
   /** Delivers email to an SMTP mock container on the same network, by its network alias. */
   withSmtpMock(smtp: StartedSmtpMockContainer): this {
     return this.withEmailSmarthost(smtp.getNetworkSmtpAddress())

@@ -17,6 +17,17 @@ describe('mock container setters', () => {
       /emailSmarthost.*HOST:PORT/,
     )
     expect(() => new LlmMockContainer().withArgs('--seed', 7 as unknown as string)).toThrow(/args/)
+    expect(() => new CoderdSimulatorContainer().withAiBridgeUpstream('llm-mock:8080')).toThrow(
+      /aibridgeUpstream/,
+    )
+  })
+
+  it("point the simulator's AI Bridge at an LLM mock by Coder's variables", () => {
+    const coderd = new CoderdSimulatorContainer().withAiBridgeUpstream('http://llm-mock:8080/')
+    expect((coderd as unknown as { environment: Record<string, string> }).environment).toMatchObject({
+      CODER_AIBRIDGE_OPENAI_BASE_URL: 'http://llm-mock:8080/v1',
+      CODER_AIBRIDGE_ANTHROPIC_BASE_URL: 'http://llm-mock:8080',
+    })
   })
 
   it('accept good values fluently', () => {

@@ -1,3 +1,4 @@
+import * as ai from './aibridge-schemas.ts'
 import { API, seg } from './client-core.ts'
 import { CoderParametersClient } from './client-parameters.ts'
 import type { InboxFilter } from './requests.ts'
@@ -21,6 +22,34 @@ const csv = (ids?: string[]) => (ids?.length ? ids.join(',') : undefined)
  * Methods are grouped by area in client-core.ts, client-templates.ts, client-workspaces.ts and here.
  */
 export class CoderClient extends CoderParametersClient {
+  // AI Bridge (codersdk/aibridge.go)
+
+  /** `GET /api/v2/aibridge/interceptions`: newest first; an owner sees everyone's, others their own. */
+  aibridgeInterceptions(
+    filter: ai.AIBridgeInterceptionsFilter = {},
+    signal?: AbortSignal,
+  ): Promise<ai.AIBridgeListInterceptionsResponse> {
+    const terms: string[] = []
+    const time = (v: Date | string) => (v instanceof Date ? v.toISOString() : v)
+    if (filter.initiator) terms.push(`initiator:${JSON.stringify(filter.initiator)}`)
+    if (filter.started_before) terms.push(`started_before:${JSON.stringify(time(filter.started_before))}`)
+    if (filter.started_after) terms.push(`started_after:${JSON.stringify(time(filter.started_after))}`)
+    if (filter.provider) terms.push(`provider:${JSON.stringify(filter.provider)}`)
+    if (filter.model) terms.push(`model:${JSON.stringify(filter.model)}`)
+    if (filter.client) terms.push(`client:${JSON.stringify(filter.client)}`)
+    if (filter.q) terms.push(filter.q)
+    const query = {
+      q: terms.join(' '),
+      limit: filter.limit,
+      offset: filter.offset,
+      after_id: filter.after_id,
+    }
+    return this.transport.json(ai.aibridgeListInterceptionsSchema, 'GET', `${API}/aibridge/interceptions`, {
+      query,
+      signal,
+    })
+  }
+
   // Notifications (§7)
 
   inboxNotifications(filter: InboxFilter & { starting_before?: string } = {}, signal?: AbortSignal) {

@@ -1,3 +1,4 @@
+export type * from './aibridge-schemas.ts'
 export { AsyncQueue } from './async-queue.ts'
 export type * from './chat-schemas.ts'
 export type { CoderClientOptions, DeriveOptions, JobWaitOptions, WatchInboxOptions } from './client.ts'

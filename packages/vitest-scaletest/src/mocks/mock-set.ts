@@ -14,6 +14,8 @@ export interface MockSetRequest {
   firstUser: FirstUserCredentials
   /** An SMTP server from the environment for the simulator to mail, when the SMTP mock is not started. */
   externalSmtp?: { host: string; port: number }
+  /** An LLM mock from the environment for the simulator's AI Bridge, when the LLM mock is not started. */
+  externalLlmUrl?: string
   /** Called with each child process or container as soon as it exists, before it is ready. */
   onChild?: (child: { pid: number } | { containers: true }) => void
 }

@@ -7,6 +7,8 @@ import type { MockName } from './mocks-env.ts'
  * the run id. The simulator mails the SMTP mock by its network alias. Cleanup removes by label,
  * so a half-started set is removed as completely as a started one.
  */
+const LLM_ALIAS_URL = 'http://llm-mock:8080'
+
 export async function startContainerMocks(request: MockSetRequest): Promise<StartedMockSet> {
   // Ryuk needs an image pull and is not needed: the run reaper removes this run's containers.
   process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true'
@@ -28,6 +30,8 @@ export async function startContainerMocks(request: MockSetRequest): Promise<Star
       .withLabels(labels)
       .withFirstUser(request.firstUser)
     if (smarthost) coderd.withEmailSmarthost(smarthost)
+    // AI Bridge forwards to the LLM mock, by its alias on the run network.
+    if (wants('llm')) coderd.withAiBridgeUpstream(LLM_ALIAS_URL)
     const [llm, smtp, simulator] = await settleStarts([
       wants('llm')
         ? new containers.LlmMockContainer()
@@ -51,7 +55,7 @@ export async function startContainerMocks(request: MockSetRequest): Promise<Star
     return {
       llmUrl: llm?.value.getUrl(),
       // The simulator container reaches the LLM mock by its alias on the run network.
-      llmUrlFromCoderd: llm && wants('coderd') ? 'http://llm-mock:8080' : undefined,
+      llmUrlFromCoderd: llm && wants('coderd') ? LLM_ALIAS_URL : undefined,
       smtpHost: smtp?.value.getSmtpHost(),
       smtpPort: smtp?.value.getSmtpPort(),
       smtpApiUrl: smtp?.value.getApiUrl(),

@@ -14,6 +14,7 @@ export async function startInprocessMocks(request: MockSetRequest): Promise<Star
   const smtpTarget = first.smtp
     ? { host: first.smtp.smtpHost, port: first.smtp.smtpPort }
     : request.externalSmtp
+  const llmUrl = first.llm?.url ?? request.externalLlmUrl
   let coderd: { url: string; close(): Promise<void> } | undefined
   try {
     coderd = wants('coderd')
@@ -22,6 +23,8 @@ export async function startInprocessMocks(request: MockSetRequest): Promise<Star
           port: 0,
           firstUser: request.firstUser,
           ...(smtpTarget ? { emailSmarthost: `${smtpTarget.host}:${smtpTarget.port}` } : {}),
+          // AI Bridge forwards to the LLM mock of this run.
+          ...(llmUrl ? { aibridge: { openaiBaseUrl: `${llmUrl}/v1`, anthropicBaseUrl: llmUrl } } : {}),
         })
       : undefined
   } catch (error) {

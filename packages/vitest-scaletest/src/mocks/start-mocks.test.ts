@@ -93,6 +93,33 @@ describe('startMocks', () => {
   })
 })
 
+describe("startMocks and the simulator's AI Bridge", () => {
+  it('points the bridge at the LLM mock it started, so a bridged request reaches it', {
+    timeout: 30_000,
+  }, async () => {
+    const mocks = await startMocks({
+      env: { SCALETEST_MOCKS: 'inprocess', SCALETEST_MOCKS_START: 'llm,coderd' },
+      log: () => {},
+    })
+    try {
+      const { coderUrl, coderSessionToken, llmUrl } = mocks.endpoints
+      const res = await fetch(`${coderUrl}/api/v2/aibridge/openai/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${coderSessionToken}` },
+        body: JSON.stringify({ model: 'gpt-4', messages: [{ role: 'user', content: 'hi' }] }),
+      })
+      expect(res.status).toBe(200)
+      expect(((await res.json()) as { object: string }).object).toBe('chat.completion')
+      const journal = (await (await fetch(`${llmUrl}/__admin/requests`)).json()) as {
+        requests: { path: string }[]
+      }
+      expect(journal.requests.map((e) => e.path)).toEqual(['/v1/chat/completions'])
+    } finally {
+      await mocks.close()
+    }
+  })
+})
+
 describe('startMocks outside Vitest', () => {
   it('kills its mock processes on SIGINT and still exits by the signal', { timeout: 30_000 }, async () => {
     const script = spawn(process.execPath, ['--input-type=module', '-e', SCRIPT], {

@@ -90,6 +90,7 @@ export async function startMocks(options: StartMocksOptions = {}): Promise<RunMo
         env.external.smtpHost && env.external.smtpPort
           ? { host: env.external.smtpHost, port: env.external.smtpPort }
           : undefined,
+      externalLlmUrl: env.external.llmUrl,
       onChild: (child) => ('pid' in child ? reaper?.watchPid(child.pid) : reaper?.watchContainers()),
     }
     try {

@@ -42,6 +42,8 @@ export async function startProcessMocks(request: MockSetRequest): Promise<Starte
   const smtpTarget = first.smtp
     ? { host: first.smtp.matches.smtp![1]!, port: Number(first.smtp.matches.smtp![2]) }
     : request.externalSmtp
+  // AI Bridge forwards to the LLM mock of this run.
+  const llmUrl = captured(first.llm, 'url') ?? request.externalLlmUrl
   let coderd: Closable | undefined
   try {
     coderd = wants('coderd')
@@ -55,6 +57,9 @@ export async function startProcessMocks(request: MockSetRequest): Promise<Starte
             '--first-user-username',
             request.firstUser.username,
             ...(smtpTarget ? ['--email-smarthost', `${smtpTarget.host}:${smtpTarget.port}`] : []),
+            ...(llmUrl
+              ? ['--aibridge-openai-base-url', `${llmUrl}/v1`, '--aibridge-anthropic-base-url', llmUrl]
+              : []),
           ],
           { url: CODERD_LINE },
           { CODER_FIRST_USER_PASSWORD: request.firstUser.password },

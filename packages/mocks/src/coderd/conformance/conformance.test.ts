@@ -34,6 +34,8 @@ const UNDOCUMENTED = [
   /^\/api\/experimental\//,
   /^\/api\/v2\/chats/,
   /^\/api\/v2\/ai\//,
+  // AI Bridge's provider routes: coderd relays them to aibridged by a catch-all, outside the swagger.
+  /^\/api\/v2\/(aibridge|ai-gateway)\/(openai|anthropic)\//,
 ]
 
 // Served and documented by Coder, but not yet transcribed into the extract (so not yet checked).
@@ -48,6 +50,7 @@ const PENDING_EXTRACT = [
   'GET /api/v2/experiments/available',
   // Coder serves tailnet dRPC here; the simulator a JSON stand-in (see the README), never swagger-shaped.
   'GET /api/v2/tailnet',
+  'GET /api/v2/aibridge/interceptions',
 ]
 
 const shape = (path: string) => path.replace(/\{[^}]+\}|:[^/]+/g, ':')

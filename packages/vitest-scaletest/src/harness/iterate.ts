@@ -1,6 +1,6 @@
 // The open model at scale: run an iteration function per arrival of an arrival-rate schedule with no
 // TestRun (no log buffer, context or promise kept) per iteration. Memory is the schedule, the in-flight
-// iterations, two sparse HDR histograms and a bounded failure sample, whatever the duration.
+// iterations, two HDR histograms and a bounded failure sample, whatever the duration.
 
 import { HistogramMetric } from '../metrics/histogram.ts'
 import type { HistogramStats } from '../metrics/series-stats.ts'

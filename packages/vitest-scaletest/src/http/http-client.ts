@@ -6,6 +6,7 @@ import { Agent, type Dispatcher, fetch as undiciFetch } from 'undici'
 
 import { HttpRequestError, HttpStatusError } from '../errors.ts'
 import { redactSecrets, redactUrl } from './redact.ts'
+import { dispatchRequest, type HttpResponse } from './response.ts'
 import {
   backoffDelay,
   DEFAULT_RETRY,
@@ -52,8 +53,6 @@ export interface HttpRequestOptions {
   /** Allow retries of a non-idempotent method (e.g. a POST with an idempotency key). */
   idempotent?: boolean
 }
-
-export type HttpResponse = Dispatcher.ResponseData
 
 const EMPTY_OPTIONS: HttpRequestOptions = Object.freeze({})
 
@@ -103,7 +102,8 @@ export class HttpClient {
    * Sends one request; retried on network errors if idempotent. Any status is a response, not an error.
    * Hot path: the timeout is undici's own (connect, headers and body timeouts), so a request allocates
    * no AbortController, timer or AbortSignal.any chain; only the caller's signal, if any, is passed on.
-   * The request goes straight to the dispatcher with an origin and path resolved once per path.
+   * The request goes straight to the dispatcher (origin and path resolved once per path), and the
+   * response body is a light ResponseBody rather than a stream per response (see response.ts).
    */
   async request(path: string | URL, options: HttpRequestOptions = EMPTY_OPTIONS): Promise<HttpResponse> {
     const method = options.method === undefined ? 'GET' : options.method.toUpperCase()
@@ -123,16 +123,19 @@ export class HttpClient {
     const signal = options.signal ?? null
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.dispatcher.request({
-          origin: target.origin,
-          path: target.path,
-          method: method as Dispatcher.HttpMethod,
-          headers,
-          body: body ?? null,
+        return await dispatchRequest(
+          this.dispatcher,
+          {
+            origin: target.origin,
+            path: target.path,
+            method: method as Dispatcher.HttpMethod,
+            headers,
+            body: body ?? null,
+            headersTimeout: timeout,
+            bodyTimeout: timeout,
+          },
           signal,
-          headersTimeout: timeout,
-          bodyTimeout: timeout,
-        })
+        )
       } catch (err) {
         if (signal?.aborted) throw this.#error('SCALETEST_HTTP_ABORTED', method, url, attempt, err)
         const timedOut = timeout !== null && isTimeout(err)

@@ -147,7 +147,7 @@ try {
       `  round ${round} (${order.join(', ')}): baseline autocannon ${baseline.rps.toFixed(0)} req/s (${cpu(baseline)}); ` +
         `scaleTest closed loop ${ours.rps.toFixed(0)} req/s (${cpu(ours)}) ratio ${(ours.rps / baseline.rps).toFixed(2)}x (goal >= 0.70x), ` +
         `CPU per request ${(ours.cpuMicrosPerRequest / baseline.cpuMicrosPerRequest).toFixed(2)}x baseline; ` +
-        `plain undici loop ${undici.rps.toFixed(0)} req/s (${cpu(undici)}), scaleTest ${(ours.rps / undici.rps).toFixed(2)}x of it; ` +
+        `plain undici request() loop ${undici.rps.toFixed(0)} req/s (${cpu(undici)}), scaleTest ${(ours.rps / undici.rps).toFixed(2)}x of it; ` +
         `RSS ${mib.toFixed(0)} MiB = ${(mib / CONNECTIONS).toFixed(2)} MiB per runner, ${((ours.rss - (ours.rssBefore ?? 0)) / 2 ** 10 / CONNECTIONS).toFixed(0)} KiB per runner added by the run (autocannon ${(baseline.rss / 2 ** 20).toFixed(0)} MiB, undici loop ${(undici.rss / 2 ** 20).toFixed(0)} MiB); ` +
         `failed runs ${ours.failures}`,
     )

@@ -1,6 +1,6 @@
-// The reference floor of bench/harness-http.bench.ts: the same closed loop as plain undici in plain
-// Node (one Agent per connection, request + dump, nothing recorded), so the bench can tell the
-// harness's own cost apart from the HTTP client's. Same env and JSON as autocannon.ts.
+// A reference side of bench/harness-http.bench.ts: the same closed loop with undici's own request()
+// in plain Node (one Agent per connection, request + dump, nothing recorded), so the bench shows what
+// the harness costs next to the usual way of writing it. Same env and JSON as autocannon.ts.
 import { Agent, request } from 'undici'
 
 const url = process.env.HARNESS_HTTP_URL ?? ''

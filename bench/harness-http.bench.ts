@@ -1,7 +1,8 @@
 // The harness must not be the bottleneck (issue 13): 64 scaleTest runners in a closed loop (own
 // client each, every latency observed in the recorder) against autocannon at 64 connections, on the
 // same trivial node:http server in its own process, in the same run. Generator and server are pinned
-// to a core each when taskset exists. HARNESS_HTTP_DURATION_MS (default 5000) and ROUNDS (default 2).
+// to a core each when taskset exists; both sides print the CPU time they spent per request, which a
+// busy machine skews less than requests/s. HARNESS_HTTP_DURATION_MS (default 5000) and ROUNDS (default 2).
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -48,30 +49,41 @@ async function startServer(): Promise<{ url: string; child: ChildProcess }> {
   return { url: `http://127.0.0.1:${port}`, child }
 }
 
-async function autocannon(url: string): Promise<number> {
-  const bin = join(root, 'node_modules/autocannon/autocannon.js')
-  const argv = [
-    process.execPath,
-    bin,
-    '-c',
-    String(CONNECTIONS),
-    '-d',
-    String(durationMs / 1000),
-    '-j',
-    '-W',
-    '[',
-    '-d',
-    '1',
-    ']',
-    url,
-  ]
-  const out = await run(pin(0, argv))
-  const last = out.trim().split('\n').at(-1) ?? '{}' // after warm-up, the measured run's JSON
-  const json = JSON.parse(last) as { requests: { total: number }; duration: number }
-  return json.requests.total / (durationMs / 1000)
+interface Side {
+  rps: number
+  /** CPU time of the generating process per request over the measured window. */
+  cpuMicrosPerRequest: number
+  rss: number
+  /** RSS before the runners were added (harness only). */
+  rssBefore?: number
+  failures: number
 }
 
-async function harness(url: string, outDir: string): Promise<{ rps: number; rss: number; failures: number }> {
+const sideEnv = (url: string) => ({
+  HARNESS_HTTP_URL: url,
+  HARNESS_HTTP_RUNNERS: String(CONNECTIONS),
+  HARNESS_HTTP_DURATION_MS: String(durationMs),
+})
+
+/** A side that runs as a plain Node script printing { requests, seconds, cpuMicros, rss, errors }. */
+async function script(name: string, url: string): Promise<Side> {
+  const out = await run(pin(0, [process.execPath, join(here, 'harness-http', name)]), sideEnv(url))
+  const r = JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as {
+    requests: number
+    seconds: number
+    cpuMicros: number
+    rss: number
+    errors: number
+  }
+  return {
+    rps: r.requests / r.seconds,
+    cpuMicrosPerRequest: r.cpuMicros / r.requests,
+    rss: r.rss,
+    failures: r.errors,
+  }
+}
+
+async function harness(url: string, outDir: string): Promise<Side> {
   const out = join(outDir, 'harness.json')
   const vitest = join(root, 'node_modules/vitest/vitest.mjs')
   await run(
@@ -84,9 +96,7 @@ async function harness(url: string, outDir: string): Promise<{ rps: number; rss:
       '--silent',
     ]),
     {
-      HARNESS_HTTP_URL: url,
-      HARNESS_HTTP_RUNNERS: String(CONNECTIONS),
-      HARNESS_HTTP_DURATION_MS: String(durationMs),
+      ...sideEnv(url),
       HARNESS_HTTP_OUT: out,
       SCALETEST_TIMEOUT: '0',
     },
@@ -95,9 +105,17 @@ async function harness(url: string, outDir: string): Promise<{ rps: number; rss:
     requests: number
     seconds: number
     rss: number
+    rssBefore: number
+    cpuMicros: number
     failures: number
   }
-  return { rps: r.requests / r.seconds, rss: r.rss, failures: r.failures }
+  return {
+    rps: r.requests / r.seconds,
+    cpuMicrosPerRequest: r.cpuMicros / r.requests,
+    rss: r.rss,
+    rssBefore: r.rssBefore,
+    failures: r.failures,
+  }
 }
 
 const { url, child } = await startServer()
@@ -106,15 +124,41 @@ try {
   console.log(
     `harness-http: ${CONNECTIONS} connections, ${durationMs / 1000}s per side, ${rounds} round(s), taskset ${hasTaskset ? 'generator core 0, server core 1' : 'unavailable'}`,
   )
+  const ratios: number[] = []
+  const overUndici: number[] = []
+  const sides = {
+    autocannon: () => script('autocannon.ts', url),
+    undici: () => script('undici-loop.ts', url),
+    harness: () => harness(url, outDir),
+  }
   for (let round = 1; round <= rounds; round++) {
-    const baseline = await autocannon(url)
-    const ours = await harness(url, outDir)
+    // Rotate the order, so a load change on a shared machine does not favour one side.
+    const order = (['autocannon', 'harness', 'undici'] as const).map(
+      (_, i, all) => all[(i + round - 1) % all.length]!,
+    )
+    const seen: Partial<Record<keyof typeof sides, Side>> = {}
+    for (const name of order) seen[name] = await sides[name]()
+    const { autocannon: baseline, harness: ours, undici } = seen as Record<keyof typeof sides, Side>
     const mib = ours.rss / 2 ** 20
+    ratios.push(ours.rps / baseline.rps)
+    overUndici.push(ours.rps / undici.rps)
+    const cpu = (s: Side) => `${s.cpuMicrosPerRequest.toFixed(1)} µs CPU/req`
     console.log(
-      `  round ${round}: baseline autocannon ${baseline.toFixed(0)} req/s; scaleTest closed loop ${ours.rps.toFixed(0)} req/s ` +
-        `ratio ${(ours.rps / baseline).toFixed(2)}x (goal >= 0.70x); RSS ${mib.toFixed(0)} MiB = ${(mib / CONNECTIONS).toFixed(2)} MiB per runner; failed runs ${ours.failures}`,
+      `  round ${round} (${order.join(', ')}): baseline autocannon ${baseline.rps.toFixed(0)} req/s (${cpu(baseline)}); ` +
+        `scaleTest closed loop ${ours.rps.toFixed(0)} req/s (${cpu(ours)}) ratio ${(ours.rps / baseline.rps).toFixed(2)}x (goal >= 0.70x), ` +
+        `CPU per request ${(ours.cpuMicrosPerRequest / baseline.cpuMicrosPerRequest).toFixed(2)}x baseline; ` +
+        `plain undici request() loop ${undici.rps.toFixed(0)} req/s (${cpu(undici)}), scaleTest ${(ours.rps / undici.rps).toFixed(2)}x of it; ` +
+        `RSS ${mib.toFixed(0)} MiB = ${(mib / CONNECTIONS).toFixed(2)} MiB per runner, ${((ours.rss - (ours.rssBefore ?? 0)) / 2 ** 10 / CONNECTIONS).toFixed(0)} KiB per runner added by the run (autocannon ${(baseline.rss / 2 ** 20).toFixed(0)} MiB, undici loop ${(undici.rss / 2 ** 20).toFixed(0)} MiB); ` +
+        `failed runs ${ours.failures}`,
     )
   }
+  const range = (xs: number[]) => {
+    const sorted = [...xs].sort((a, b) => a - b)
+    return `median ${sorted[Math.floor(sorted.length / 2)]!.toFixed(2)}x, min ${sorted[0]!.toFixed(2)}x, max ${sorted.at(-1)!.toFixed(2)}x`
+  }
+  console.log(
+    `  over ${rounds} round(s): ratio to autocannon ${range(ratios)}; to the plain undici loop ${range(overUndici)}`,
+  )
 } finally {
   child.stdin!.end()
   child.kill()

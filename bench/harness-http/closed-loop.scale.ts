@@ -14,11 +14,14 @@ scaleTest('closed loop: per-runner clients, latencies in the recorder', async ({
   const latency = metrics.histogram('bench_request_latency_seconds')
   const requests = metrics.counter('bench_requests_total')
   const labels = { route: '/' }
+  const rssBefore = process.memoryUsage().rss
   let measuring = false
   const start = performance.now()
   const warmEnd = start + warmupMs
   const end = warmEnd + durationMs
   let measured = 0
+  let cpuAtWarmEnd: NodeJS.CpuUsage | undefined
+  let cpuAtEnd: NodeJS.CpuUsage | undefined
   for (let i = 0; i < runners; i++) {
     harness.add('closed-loop', i, {
       async run(ctx) {
@@ -31,8 +34,12 @@ scaleTest('closed loop: per-runner clients, latencies in the recorder', async ({
           latency.observe((t1 - t0) / 1000, labels)
           requests.inc(labels)
           if (t1 >= warmEnd) {
-            if (!measuring) measuring = true
+            if (!measuring) {
+              measuring = true
+              cpuAtWarmEnd = process.cpuUsage()
+            }
             if (t1 < end) measured++
+            else cpuAtEnd ??= process.cpuUsage(cpuAtWarmEnd)
           }
         }
       },
@@ -46,6 +53,8 @@ scaleTest('closed loop: per-runner clients, latencies in the recorder', async ({
       requests: measured,
       seconds: durationMs / 1000,
       rss,
+      rssBefore,
+      cpuMicros: cpuAtEnd === undefined ? 0 : cpuAtEnd.user + cpuAtEnd.system,
       failures: results.total_fail,
       observed: latency.stats().count,
     }),

@@ -2,7 +2,13 @@ import { setTimeout as sleep } from 'node:timers/promises'
 
 import { describe, expect, it } from 'vitest'
 
-import { arrivalOffsets, constantArrivalRate, rampingArrivalRate } from './arrival-rate.ts'
+import {
+  arrivalCount,
+  arrivalOffsets,
+  arrivalTimes,
+  constantArrivalRate,
+  rampingArrivalRate,
+} from './arrival-rate.ts'
 import { TestHarness } from './test-harness.ts'
 
 /** Starts per second from a least-squares fit of start time against arrival number. */
@@ -52,6 +58,35 @@ describe('arrivalOffsets', () => {
     expect(() => arrivalOffsets({ stages: [] })).toThrow(/at least one stage/)
     expect(() => arrivalOffsets({ stages: [{ target: -1, durationMs: 10 }] })).toThrow(/stages\[0\]\.target/)
     expect(() => constantArrivalRate({ rate: 1, durationMs: 10, maxInFlight: 0 })).toThrow(/maxInFlight/)
+    expect(() => constantArrivalRate({ rate: 1, durationMs: -1, maxInFlight: 1 })).toThrow(/durationMs/)
+  })
+
+  it('counts arrivals without computing them, and streams them one at a time in the same order', () => {
+    const options = {
+      startRate: 3,
+      stages: [
+        { target: 40, durationMs: 1700 },
+        { target: 7, durationMs: 900 },
+      ],
+    }
+    const offsets = arrivalOffsets(options)
+    expect(arrivalCount(options)).toBe(offsets.length)
+    expect([...arrivalTimes(options)]).toEqual(offsets)
+  })
+
+  it('refuses more than 1,000,000 pre-added runs but lets iterate() take any length', () => {
+    // 10 minutes at 5,000 arrivals/s: 3,000,000 arrivals.
+    const strategy = constantArrivalRate({ rate: 5_000, durationMs: 600_000, maxInFlight: 100 })
+    expect(strategy.iterations).toBe(3_000_000)
+    expect(() => strategy.offsetsMs).toThrow(/3000000 arrivals is too many for harness runs.*iterate\(\)/)
+    let seen = 0
+    let last = -1
+    for (const t of arrivalTimes({ startRate: 5_000, stages: [{ target: 5_000, durationMs: 600_000 }] })) {
+      if (seen++ % 100_000 === 0) expect(t).toBeGreaterThan(last)
+      last = t
+    }
+    expect(seen).toBe(3_000_000)
+    expect(last).toBeCloseTo(599_999.8, 3)
   })
 })
 

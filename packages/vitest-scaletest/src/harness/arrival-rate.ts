@@ -50,15 +50,16 @@ export interface ArrivalRateStats {
 }
 
 export interface ArrivalRateStrategy extends Strategy {
-  /** How many arrivals the schedule has: add this many runs. */
+  /** How many arrivals the schedule has: add this many runs (harness.run), or none (iterate). */
   readonly iterations: number
-  /** Arrival offsets from the start, in ms. */
+  /** Arrival offsets from the start, in ms; computed on first use, for at most 1,000,000 arrivals. */
   readonly offsetsMs: readonly number[]
   /** Counts from the last execute(). */
   stats(): ArrivalRateStats
   /**
    * The open model at scale: call `iteration` once per arrival, with no harness run per iteration
    * (no harness.add() needed). Exact counts, HDR latencies from the scheduled start, failures by reason.
+   * Arrivals are computed as they come, so any duration runs in constant memory.
    */
   iterate(iteration: Iteration, options?: IterateOptions): Promise<IterationReport>
 }
@@ -85,25 +86,30 @@ export function rampingArrivalRate(options: RampingArrivalRateOptions, name?: st
       `arrival rate: maxInFlight must be an integer >= 1, got ${maxInFlight}`,
     )
   }
-  const offsetsMs = arrivalOffsets(options)
+  const iterations = arrivalCount(options) // validates the stages now
+  let offsets: number[] | undefined
   let stats = emptyStats()
   return {
     name: name ?? `rampingArrivalRate(${options.stages.length} stages)`,
-    iterations: offsetsMs.length,
-    offsetsMs,
+    iterations,
+    get offsetsMs() {
+      offsets ??= arrivalOffsets(options)
+      return offsets
+    },
     stats: () => {
       const { fit: _, ...rest } = stats
       return rest
     },
     iterate: (iteration, iterateOptions) =>
       iterateSchedule(
-        { offsetsMs, maxInFlight, timeUnitMs: options.timeUnitMs ?? 1000 },
+        { arrivals: arrivalTimes(options), maxInFlight, timeUnitMs: options.timeUnitMs ?? 1000 },
         iteration,
         iterateOptions,
       ),
     async execute(jobs, signal) {
       stats = emptyStats()
-      const outcome = await runSchedule(offsetsMs, jobs, maxInFlight, signal, stats)
+      offsets ??= arrivalOffsets(options)
+      const outcome = await runSchedule(offsets, jobs, maxInFlight, signal, stats)
       const msPerArrival = slope(stats.fit)
       stats.achievedRate = msPerArrival > 0 ? (options.timeUnitMs ?? 1000) / msPerArrival : 0
       return outcome
@@ -111,16 +117,32 @@ export function rampingArrivalRate(options: RampingArrivalRateOptions, name?: st
   }
 }
 
-/** Arrival times (ms from start) for a piecewise-linear rate; arrival k is where ∫rate = k. */
-export function arrivalOffsets(options: Omit<RampingArrivalRateOptions, 'maxInFlight'>): number[] {
+/** Most arrivals a harness run takes (one pre-added run each); iterate() has no such limit. */
+export const MAX_HARNESS_ARRIVALS = 1_000_000
+
+type ScheduleOptions = Omit<RampingArrivalRateOptions, 'maxInFlight'>
+
+/** One stage in the arithmetic of arrivalTimes(): N(t) = r0·t + a·t², arrivals k in [first, end). */
+interface StagePlan {
+  start: number
+  durationMs: number
+  r0: number
+  a: number
+  /** Arrivals accounted for before this stage (fractional). */
+  done: number
+  first: number
+  end: number
+}
+
+function plan(options: ScheduleOptions): StagePlan[] {
   const unit = options.timeUnitMs ?? 1000
   let rate = options.startRate ?? 0
   check(rate >= 0 && Number.isFinite(rate), `startRate must be >= 0, got ${options.startRate}`)
   check(unit > 0, `timeUnitMs must be > 0, got ${unit}`)
   check(options.stages.length > 0, 'at least one stage is needed')
-  const offsets: number[] = []
-  let stageStart = 0
-  let done = 0 // arrivals accounted for before this stage (fractional)
+  const stages: StagePlan[] = []
+  let start = 0
+  let done = 0
   for (const [i, stage] of options.stages.entries()) {
     check(stage.durationMs > 0, `stages[${i}].durationMs must be > 0, got ${stage.durationMs}`)
     check(
@@ -130,24 +152,47 @@ export function arrivalOffsets(options: Omit<RampingArrivalRateOptions, 'maxInFl
     const r0 = rate / unit
     const r1 = stage.target / unit
     const d = stage.durationMs
-    const a = (r1 - r0) / (2 * d) // N(t) = r0·t + a·t²
+    const a = (r1 - r0) / (2 * d)
     const total = r0 * d + a * d * d
-    for (let k = Math.ceil(done - 1e-9); k < done + total - 1e-9; k++) {
-      const need = k - done
-      const t = Math.abs(a) < 1e-15 ? need / r0 : (-r0 + Math.sqrt(r0 * r0 + 4 * a * need)) / (2 * a)
-      offsets.push(stageStart + Math.min(Math.max(t, 0), d))
-    }
+    const first = Math.ceil(done - 1e-9)
+    const end = Math.max(first, Math.ceil(done + total - 1e-9))
+    stages.push({ start, durationMs: d, r0, a, done, first, end })
     done += total
-    stageStart += d
+    start += d
     rate = stage.target
   }
-  if (offsets.length > 1_000_000) {
+  return stages
+}
+
+/** How many arrivals the schedule has, without computing them. */
+export function arrivalCount(options: ScheduleOptions): number {
+  return plan(options).reduce((n, stage) => n + stage.end - stage.first, 0)
+}
+
+/**
+ * Arrival times (ms from start) for a piecewise-linear rate, one at a time (arrival k is where
+ * ∫rate = k): constant memory whatever the duration, for iterate().
+ */
+export function* arrivalTimes(options: ScheduleOptions): Generator<number, void, undefined> {
+  for (const { start, durationMs, r0, a, done, first, end } of plan(options)) {
+    for (let k = first; k < end; k++) {
+      const need = k - done
+      const t = Math.abs(a) < 1e-15 ? need / r0 : (-r0 + Math.sqrt(r0 * r0 + 4 * a * need)) / (2 * a)
+      yield start + Math.min(Math.max(t, 0), durationMs)
+    }
+  }
+}
+
+/** All arrival times (ms from start), for a harness run of one pre-added run per arrival. */
+export function arrivalOffsets(options: ScheduleOptions): number[] {
+  const count = arrivalCount(options)
+  if (count > MAX_HARNESS_ARRIVALS) {
     throw new HarnessError(
       'SCALETEST_INVALID_ARGUMENT',
-      `arrival rate: ${offsets.length} arrivals is too many (max 1,000,000)`,
+      `arrival rate: ${count} arrivals is too many for harness runs (max 1,000,000); use strategy.iterate() for an open model that long`,
     )
   }
-  return offsets
+  return [...arrivalTimes(options)]
 }
 
 /** Running sums for a least-squares fit of arrival time against arrival number. */

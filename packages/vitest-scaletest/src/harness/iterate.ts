@@ -1,6 +1,7 @@
 // The open model at scale: run an iteration function per arrival of an arrival-rate schedule with no
-// TestRun (no log buffer, context or promise kept) per iteration. Memory is the schedule, the in-flight
-// iterations, two sparse HDR histograms and a bounded failure sample, whatever the duration.
+// TestRun (no log buffer, context or promise kept) per iteration. Arrivals are computed as they come
+// due, so memory is the in-flight iterations, two HDR histograms and a bounded failure sample,
+// whatever the duration.
 
 import { HistogramMetric } from '../metrics/histogram.ts'
 import type { HistogramStats } from '../metrics/series-stats.ts'
@@ -52,7 +53,8 @@ export interface IterationReport {
 }
 
 export interface IterateSchedule {
-  offsetsMs: readonly number[]
+  /** Arrival times in ms from the start, non-decreasing, consumed as they come due. */
+  arrivals: Iterable<number>
   maxInFlight: number
   timeUnitMs: number
 }
@@ -63,7 +65,8 @@ export function iterateSchedule(
   iteration: Iteration,
   options: IterateOptions = {},
 ): Promise<IterationReport> {
-  const { offsetsMs, maxInFlight, timeUnitMs } = schedule
+  const { maxInFlight, timeUnitMs } = schedule
+  const arrivals = schedule.arrivals[Symbol.iterator]()
   const signal = options.signal ?? new AbortController().signal
   const samplesPerReason = options.failureSamples ?? 5
   const maxReasons = options.maxReasons ?? 50
@@ -74,7 +77,6 @@ export function iterateSchedule(
   const extra = options.latency
   const failures: Record<string, IterationFailures> = Object.create(null)
   let reasons = 0
-  const count = offsetsMs.length
   let scheduled = 0
   let started = 0
   let succeeded = 0
@@ -88,6 +90,13 @@ export function iterateSchedule(
   let sxx = 0
   let sxy = 0
   let k = 0
+  /** Offset of arrival k, the next one due; undefined once the schedule is exhausted. */
+  let nextOffset: number | undefined
+  const advance = () => {
+    const next = arrivals.next()
+    nextOffset = next.done ? undefined : next.value
+  }
+  advance()
   let scheduling = true
   let finish: (() => void) | undefined
   const done = new Promise<void>((resolve) => {
@@ -144,7 +153,9 @@ export function iterateSchedule(
     if (signal.aborted) return stop()
     // Absolute schedule: after a late wake-up every arrival that is due starts now (or is dropped).
     const now = performance.now()
-    for (; k < count && t0 + offsetsMs[k]! <= now; k++) {
+    for (; nextOffset !== undefined && t0 + nextOffset <= now; k++) {
+      const scheduledAt = t0 + nextOffset
+      advance()
       n++
       sx += k
       sy += now - t0
@@ -152,10 +163,10 @@ export function iterateSchedule(
       sxy += k * (now - t0)
       scheduled++
       if (inFlight >= maxInFlight) dropped++
-      else start(k, t0 + offsetsMs[k]!, now)
+      else start(k, scheduledAt, now)
     }
-    if (k >= count) return stop()
-    const wait = t0 + offsetsMs[k]! - performance.now()
+    if (nextOffset === undefined) return stop()
+    const wait = t0 + nextOffset - performance.now()
     // Under a millisecond away: yield to I/O but come straight back (setTimeout cannot wait less than 1 ms).
     if (wait < 1) setImmediate(tick)
     else setTimeout(tick, Math.floor(wait))

@@ -17,8 +17,9 @@ export interface RunContext {
   readonly logs: WaitBuffer
   /**
    * The run's own HTTP client (own dispatcher, own TCP connections), made on first use from the
-   * harness defaults plus `options`, reused for the same options (in run and cleanup alike) and
-   * closed after cleanup.
+   * harness defaults plus `options`, reused for the same options (in run and cleanup alike; a
+   * `dispatcher` or `onRetry` compares by identity, so calling it in a loop is cheap) and closed
+   * after cleanup. Pass a SharedHttpPool's `dispatcher` to send over a bounded shared pool instead.
    */
   http(options?: HttpClientOptions): HttpClient
   /** For arrival-rate strategies: when this run was scheduled to start (ms, performance.now() clock). */

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest'
 
 import { HarnessError } from '../errors.ts'
 import type { HttpClient } from '../http/http-client.ts'
+import { SharedHttpPool } from '../http/shared-pool.ts'
 import type { Runner } from './runner.ts'
 import { concurrent, linear, parallel } from './strategies.ts'
 import { TestHarness } from './test-harness.ts'
@@ -223,6 +224,38 @@ describe('TestHarness', () => {
     } finally {
       server.closeAllConnections()
       await new Promise((resolve) => server.close(resolve))
+    }
+  })
+
+  it('reuses the client for the same dispatcher or callback (by identity) and makes another for a different one', async () => {
+    const pool = new SharedHttpPool({ connections: 2 })
+    const other = new SharedHttpPool({ connections: 2 })
+    const onRetry = () => {}
+    const seen: HttpClient[][] = []
+    const harness = new TestHarness({ http: { baseUrl: 'http://127.0.0.1:1' } })
+    harness.add('t', 1, {
+      run: ({ http }) => {
+        const loop = Array.from({ length: 100 }, () => http({ dispatcher: pool.agent, onRetry }))
+        seen.push(
+          loop,
+          [http({ dispatcher: pool.agent })],
+          [http({ dispatcher: other.agent, onRetry })],
+          [http({ dispatcher: pool.agent, onRetry: () => {} })],
+        )
+      },
+    })
+    try {
+      expect(await harness.run()).toHaveProperty('total_pass', 1)
+      const [loop, noCallback, otherPool, otherCallback] = seen
+      expect(new Set(loop).size).toBe(1) // one client for 100 calls, not 100
+      const first = loop![0]!
+      expect(first.dispatcher).toBe(pool.agent)
+      for (const client of [noCallback![0], otherPool![0], otherCallback![0]]) expect(client).not.toBe(first)
+      expect(otherPool![0]!.dispatcher).toBe(other.agent)
+      await harness.cleanup()
+    } finally {
+      await pool.close()
+      await other.close()
     }
   })
 

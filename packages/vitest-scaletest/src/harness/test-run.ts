@@ -30,7 +30,7 @@ export class TestRun {
   #startLagMs: number | undefined
   #error: string | null = null
   #metrics: Record<string, unknown> = {}
-  readonly #clients = new Map<string | symbol, HttpClient>()
+  readonly #clients = new Map<string, HttpClient>()
   readonly #options: TestRunOptions
   /** The configured secrets plus every session token handed to ctx.http(). */
   readonly #secrets: string[]
@@ -136,24 +136,37 @@ export class TestRun {
       log: (...args: unknown[]) => this.log(...args),
       http: (options?: HttpClientOptions) => {
         const key = cacheKey(options)
-        const cached = key === undefined ? undefined : this.#clients.get(key)
+        const cached = this.#clients.get(key)
         if (cached) return cached
         if (options?.sessionToken) this.#secrets.push(options.sessionToken)
         const client = new HttpClient({ ...this.#options.http, ...options })
-        this.#clients.set(key ?? Symbol('uncached'), client)
+        this.#clients.set(key, client)
         return client
       },
     }
   }
 }
 
+/** Identity numbers of the dispatchers and callbacks handed to ctx.http(), for cache keys. */
+const identities = new WeakMap<object, number>()
+let nextIdentity = 0
+
+function identity(value: object): number {
+  let id = identities.get(value)
+  if (id === undefined) {
+    id = ++nextIdentity
+    identities.set(value, id)
+  }
+  return id
+}
+
 /**
- * Clients made with the same plain options are reused (run and cleanup share connections); options
- * holding functions or a dispatcher always get a new client.
+ * Clients made with the same options are reused (run and cleanup share connections): plain values
+ * compare by value, a dispatcher or an onRetry callback by identity, so `ctx.http({ baseUrl,
+ * dispatcher: pool.agent })` in a loop makes one client, not one per call.
  */
-function cacheKey(options: HttpClientOptions | undefined): string | undefined {
+function cacheKey(options: HttpClientOptions | undefined): string {
   if (options === undefined) return ''
-  if (options.dispatcher || options.onRetry) return undefined
   // Hot path: `ctx.http({ baseUrl }).request(...)` in a loop keys its client without JSON.stringify.
   let only: string | undefined
   for (const name in options) {
@@ -164,7 +177,17 @@ function cacheKey(options: HttpClientOptions | undefined): string | undefined {
     only = name
   }
   if (only !== undefined && options.baseUrl !== undefined) return `baseUrl\u0000${String(options.baseUrl)}`
-  return JSON.stringify(options, (_, value: unknown) => (value instanceof URL ? value.href : value))
+  return JSON.stringify(options, (_, value: unknown) => {
+    if (value instanceof URL) return value.href
+    if (typeof value === 'function' || (value !== null && typeof value === 'object' && isDispatcher(value))) {
+      return `\u0000identity ${identity(value)}`
+    }
+    return value
+  })
+}
+
+function isDispatcher(value: object): boolean {
+  return typeof (value as { dispatch?: unknown }).dispatch === 'function'
 }
 
 /** Awaits fn() but settles as soon as `signal` aborts, with the abort reason as the error. */

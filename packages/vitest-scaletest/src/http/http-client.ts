@@ -2,10 +2,11 @@
 // TCP connections and load spreads over the replicas behind a load balancer (coder/coder#21288). Give
 // it a shared dispatcher (SharedHttpPool) for high fan-out pollers instead (bounded connections).
 
-import { Agent, type Dispatcher, fetch as undiciFetch, request as undiciRequest } from 'undici'
+import { Agent, type Dispatcher, fetch as undiciFetch } from 'undici'
 
 import { HttpRequestError, HttpStatusError } from '../errors.ts'
 import { redactSecrets, redactUrl } from './redact.ts'
+import { dispatchRequest, type HttpResponse } from './response.ts'
 import {
   backoffDelay,
   DEFAULT_RETRY,
@@ -53,9 +54,14 @@ export interface HttpRequestOptions {
   idempotent?: boolean
 }
 
-export type HttpResponse = Dispatcher.ResponseData
-
 const EMPTY_OPTIONS: HttpRequestOptions = Object.freeze({})
+
+/** A resolved request URL with the origin and path undici dispatches on, computed once. */
+interface Target {
+  url: URL
+  origin: string
+  path: string
+}
 const URL_CACHE_SIZE = 256
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT'])
 
@@ -73,8 +79,8 @@ export class HttpClient {
   /** Default headers, lowercased once; sent as is when a request adds none (undici does not mutate them). */
   readonly #baseHeaders: Record<string, string>
   readonly #defaultPolicy: RetryPolicy
-  /** Resolved URLs of plain paths (no query), so a closed loop on '/' parses it once. */
-  readonly #urls = new Map<string, URL>()
+  /** Resolved targets of plain paths (no query), so a closed loop on '/' parses it once. */
+  readonly #targets = new Map<string, Target>()
   #closed = false
 
   constructor(options: HttpClientOptions = {}) {
@@ -96,10 +102,13 @@ export class HttpClient {
    * Sends one request; retried on network errors if idempotent. Any status is a response, not an error.
    * Hot path: the timeout is undici's own (connect, headers and body timeouts), so a request allocates
    * no AbortController, timer or AbortSignal.any chain; only the caller's signal, if any, is passed on.
+   * The request goes straight to the dispatcher (origin and path resolved once per path), and the
+   * response body is a light ResponseBody rather than a stream per response (see response.ts).
    */
   async request(path: string | URL, options: HttpRequestOptions = EMPTY_OPTIONS): Promise<HttpResponse> {
     const method = options.method === undefined ? 'GET' : options.method.toUpperCase()
-    const url = this.#url(path, options.query)
+    const target = this.#target(path, options.query)
+    const url = target.url
     let headers = options.headers === undefined ? this.#baseHeaders : this.#headers(options.headers)
     let body = options.body
     if (options.json !== undefined) {
@@ -114,15 +123,19 @@ export class HttpClient {
     const signal = options.signal ?? null
     for (let attempt = 1; ; attempt++) {
       try {
-        return await undiciRequest(url, {
-          dispatcher: this.dispatcher,
-          method: method as Dispatcher.HttpMethod,
-          headers,
-          body: body ?? null,
+        return await dispatchRequest(
+          this.dispatcher,
+          {
+            origin: target.origin,
+            path: target.path,
+            method: method as Dispatcher.HttpMethod,
+            headers,
+            body: body ?? null,
+            headersTimeout: timeout,
+            bodyTimeout: timeout,
+          },
           signal,
-          headersTimeout: timeout,
-          bodyTimeout: timeout,
-        })
+        )
       } catch (err) {
         if (signal?.aborted) throw this.#error('SCALETEST_HTTP_ABORTED', method, url, attempt, err)
         const timedOut = timeout !== null && isTimeout(err)
@@ -185,16 +198,20 @@ export class HttpClient {
     await this.close()
   }
 
-  #url(path: string | URL, query?: HttpRequestOptions['query']): URL {
+  #target(path: string | URL, query?: HttpRequestOptions['query']): Target {
     if (query === undefined && typeof path === 'string') {
-      let cached = this.#urls.get(path)
+      let cached = this.#targets.get(path)
       if (cached === undefined) {
-        cached = new URL(path, this.#options.baseUrl)
-        if (this.#urls.size >= URL_CACHE_SIZE) this.#urls.clear()
-        this.#urls.set(path, cached)
+        cached = toTarget(this.#url(path))
+        if (this.#targets.size >= URL_CACHE_SIZE) this.#targets.clear()
+        this.#targets.set(path, cached)
       }
       return cached
     }
+    return toTarget(this.#url(path, query))
+  }
+
+  #url(path: string | URL, query?: HttpRequestOptions['query']): URL {
     const url = new URL(path, this.#options.baseUrl)
     for (const [key, value] of Object.entries(query ?? {})) url.searchParams.set(key, String(value))
     return url
@@ -235,4 +252,11 @@ export class HttpClient {
     const message = redactSecrets(`${method} ${safeUrl} failed after ${tries}: ${reason}`, this.#secrets)
     return new HttpRequestError(kind, message, { method, url: safeUrl, attempts, errorCode: code })
   }
+}
+
+function toTarget(url: URL): Target {
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new TypeError(`${redactUrl(url)}: only http: and https: URLs can be requested`)
+  }
+  return { url, origin: url.origin, path: `${url.pathname}${url.search}` }
 }

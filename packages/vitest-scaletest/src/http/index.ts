@@ -1,4 +1,5 @@
 export * from './http-client.ts'
 export * from './redact.ts'
+export * from './response.ts'
 export * from './retry.ts'
 export * from './shared-pool.ts'

@@ -7,7 +7,7 @@ export type { HdrHistogram }
 const SIGNIFICANT_DIGITS = 3
 const INITIAL_HIGHEST = 3_600_000_000
 
-/** A packed (sparse) HDR histogram: memory grows with distinct buckets, so per-user series stay small. */
+/** A packed HDR histogram (for merging, quantiles and encoding; the hot path records into HdrCounts). */
 export function createHdr(): HdrHistogram {
   return hdr.build({
     bitBucketSize: 'packed',

@@ -1,10 +1,10 @@
 import { MetricsError } from './errors.ts'
 import { encodeHdr } from './hdr.ts'
+import { HdrCounts, MAX_HDR_UNITS } from './hdr-counts.ts'
 import { checkLabels, labelKey, SeriesIndex } from './labels.ts'
 import type { HistogramCell, HistogramStats } from './series-stats.ts'
 import { histogramStats, percentile } from './series-stats.ts'
 import type { HistogramSnapshot, Labels } from './snapshot.ts'
-import { SparseHdr } from './sparse-hdr.ts'
 
 export interface HistogramOptions {
   help?: string
@@ -22,7 +22,7 @@ export const DEFAULT_SECONDS_BUCKETS = [
 /** One label set of a histogram; hold it (`histogram.labels({...})`) to skip the label lookup on hot paths. */
 export class HistogramChild {
   readonly labels: Labels
-  readonly buckets = new SparseHdr()
+  readonly buckets = new HdrCounts()
   count = 0
   sum = 0
   min = Number.POSITIVE_INFINITY
@@ -37,13 +37,14 @@ export class HistogramChild {
   }
 
   observe(value: number): void {
-    if (!(value >= 0) || value === Number.POSITIVE_INFINITY) {
+    const units = Math.round(value * this.#perUnit)
+    if (!(units >= 0 && units <= MAX_HDR_UNITS)) {
       throw new MetricsError(
         'SCALETEST_OBSERVE_VALUE',
-        `histogram ${this.#metric}: cannot observe ${value}; values must be finite and >= 0`,
+        `histogram ${this.#metric}: cannot observe ${value}; values must be finite, >= 0 and below 2^53 units of ${1 / this.#perUnit}`,
       )
     }
-    this.buckets.record(Math.round(value * this.#perUnit))
+    this.buckets.record(units)
     this.count++
     this.sum += value
     if (value < this.min) this.min = value
@@ -119,11 +120,10 @@ export class HistogramMetric {
     const matching = this.series().filter((c) =>
       Object.entries(selector).every(([k, v]) => c.labels[k] === v),
     )
-    const merged = new SparseHdr()
+    const merged = new HdrCounts()
     const cell = { labels: selector, count: 0, sum: 0, min: Infinity, max: -Infinity }
     for (const child of matching) {
-      for (const [value, count] of child.buckets.counts)
-        merged.counts.set(value, (merged.counts.get(value) ?? 0) + count)
+      merged.merge(child.buckets)
       cell.count += child.count
       cell.sum += child.sum
       cell.min = Math.min(cell.min, child.min)

@@ -5,10 +5,10 @@ import { describe, expect, it } from 'vitest'
 import { latencySamples, rawPercentile, withinHdrPrecision } from '../../test/reporter/samples.ts'
 import { MetricsAggregate } from './aggregate.ts'
 import { MetricsError } from './errors.ts'
+import { HdrCounts } from './hdr-counts.ts'
 import { MetricsRecorder } from './recorder.ts'
 import { percentile } from './series-stats.ts'
 import type { MetricsSnapshot } from './snapshot.ts'
-import { SparseHdr } from './sparse-hdr.ts'
 import { ThresholdSyntaxError } from './threshold-parser.ts'
 
 const PERCENTILES = [1, 10, 50, 90, 95, 99, 99.9, 100]
@@ -37,25 +37,50 @@ describe('MetricsRecorder histograms', () => {
     )
   })
 
-  it('files values in exactly the buckets HdrHistogram uses (sparse recorder = library histogram)', () => {
+  it('files values in exactly the buckets HdrHistogram uses (dense bucket counts = library histogram)', () => {
     fc.assert(
       fc.property(
         fc.array(fc.integer({ min: 0, max: 2 ** 36 }), { minLength: 1, maxLength: 300 }),
         (values) => {
-          const sparse = new SparseHdr()
+          const counts = new HdrCounts()
           const direct = hdr.build({
             bitBucketSize: 'packed',
             numberOfSignificantValueDigits: 3,
             autoResize: true,
           })
           for (const v of values) {
-            sparse.record(v)
+            counts.record(v)
             direct.recordValue(v)
           }
-          const viaSparse = sparse.toHdr()
+          const viaCounts = counts.toHdr()
           for (const p of PERCENTILES)
-            expect(viaSparse.getValueAtPercentile(p)).toBe(direct.getValueAtPercentile(p))
-          expect(viaSparse.totalCount).toBe(values.length)
+            expect(viaCounts.getValueAtPercentile(p)).toBe(direct.getValueAtPercentile(p))
+          expect(viaCounts.totalCount).toBe(values.length)
+        },
+      ),
+      { numRuns: 25 },
+    )
+  })
+
+  it('merges bucket counts exactly, for small values and values beyond 2^32 alike', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 2 ** 40 }), { minLength: 1, maxLength: 200 }),
+        fc.array(fc.integer({ min: 0, max: 2 ** 40 }), { minLength: 1, maxLength: 200 }),
+        (left, right) => {
+          const a = new HdrCounts()
+          const b = new HdrCounts()
+          const whole = new HdrCounts()
+          for (const v of left) a.record(v)
+          for (const v of right) b.record(v)
+          for (const v of [...left, ...right]) whole.record(v)
+          a.merge(b)
+          const merged: [number, number][] = []
+          const direct: [number, number][] = []
+          a.eachBucket((value, count) => merged.push([value, count]))
+          whole.eachBucket((value, count) => direct.push([value, count]))
+          expect(merged).toEqual(direct)
+          expect(merged.reduce((n, [, c]) => n + c, 0)).toBe(left.length + right.length)
         },
       ),
       { numRuns: 25 },

@@ -1,6 +1,7 @@
 // The coordinator a scenario gets: Redis when SCALETEST_COORDINATOR_URL is set, in-process otherwise.
 
 import { ConfigError } from '../errors.ts'
+import { parseDuration } from '../harness/duration.ts'
 import { shardFromEnv, shardLabel } from '../shard/identity.ts'
 import type { BarrierOptions } from '../sync/barrier.ts'
 import type { LatchOptions } from '../sync/latch.ts'
@@ -34,7 +35,14 @@ export async function coordinatorFromEnv(
       ['SCALETEST_RUN_ID'],
       'SCALETEST_COORDINATOR_URL is set, so SCALETEST_RUN_ID must name the run every shard belongs to',
     )
-  return RedisCoordinator.connect({ url, runId, scope, shard })
+  const liveness = env.SCALETEST_SHARD_LIVENESS
+  const livenessMs = liveness ? parseDuration(liveness) : undefined
+  if (liveness && (livenessMs === undefined || livenessMs < 1000))
+    throw new ConfigError(
+      ['SCALETEST_SHARD_LIVENESS'],
+      `SCALETEST_SHARD_LIVENESS='${liveness}' must be a duration of at least 1s, e.g. 15s`,
+    )
+  return RedisCoordinator.connect({ url, runId, scope, shard, ...(livenessMs && { livenessMs }) })
 }
 
 /** A shard of several with no coordinator: its share of the runs works, a cross-shard barrier cannot. */

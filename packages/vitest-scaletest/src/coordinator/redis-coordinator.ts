@@ -23,7 +23,7 @@ export interface RedisCoordinatorOptions {
   shard: ShardIdentity
   /** How often this shard refreshes its heartbeat and checks the others'. Default 1000 ms. */
   heartbeatMs?: number
-  /** A shard unseen for this long is lost. Default 5000 ms. */
+  /** A shard unseen for this long is lost. Default 15 000 ms (a CPU-starved shard is not lost). */
   livenessMs?: number
   /** Keys expire this long after their last write. Default one day. */
   ttlSeconds?: number
@@ -51,7 +51,7 @@ export class RedisCoordinator implements Coordinator {
     this.shard = options.shard
     this.#prefix = `scaletest:${options.runId}:${options.scope ? `${options.scope}:` : ''}`
     this.#heartbeatMs = options.heartbeatMs ?? 1000
-    this.#livenessMs = options.livenessMs ?? 5000
+    this.#livenessMs = options.livenessMs ?? 15_000
     this.#ttlSeconds = options.ttlSeconds ?? 86_400
   }
 

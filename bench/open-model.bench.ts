@@ -16,7 +16,7 @@ interface Outcome {
   rate: number
   lagP99Ms: number
   /** Latency from each arrival's scheduled start (iterate() only): lateness included. */
-  latency?: { p50Ms: number; p99Ms: number; maxLagMs: number }
+  latency?: { p50Ms: number; p99Ms: number; maxMs: number; maxLagMs: number }
   rssCheckpoint: number
   rssEnd: number
   count: number
@@ -86,6 +86,7 @@ async function iterateMode(): Promise<Outcome> {
     latency: {
       p50Ms: report.latency.p50 * 1000,
       p99Ms: report.latency.p99 * 1000,
+      maxMs: report.latency.max * 1000,
       maxLagMs: report.startLag.max * 1000,
     },
     rssCheckpoint: rss.read(),
@@ -124,12 +125,12 @@ if (mode === 'baseline' || mode === 'iterate') {
   print('constantArrivalRate(...).iterate()', ours)
   if (ours.latency) {
     const l = ours.latency
-    // Charged lateness: latency runs from the scheduled start, so each one is at least its start lag plus
-    // the 1 ms iteration, and so is its p99 (within HDR precision).
+    // Charged lateness: latency runs from the scheduled start, so every latency is at least its own start
+    // lag, and the latest-started arrival's latency is at least the worst lag (within HDR precision). Had
+    // latency run from the actual start, the worst latency would stay near the 1 ms iteration.
     console.log(
-      `  lateness charged to latency: latency (from scheduled start) p50 ${l.p50Ms.toFixed(2)} ms, p99 ${l.p99Ms.toFixed(2)} ms ` +
-        `>= start-lag p99 ${ours.lagP99Ms.toFixed(2)} ms + the 1 ms iteration: ${l.p99Ms >= (ours.lagP99Ms + 1) * 0.998 ? 'yes' : 'NO'}; ` +
-        `worst start lag ${l.maxLagMs.toFixed(2)} ms`,
+      `  lateness charged to latency: latency (from scheduled start) p50 ${l.p50Ms.toFixed(2)} ms, p99 ${l.p99Ms.toFixed(2)} ms, ` +
+        `max ${l.maxMs.toFixed(2)} ms >= worst start lag ${l.maxLagMs.toFixed(2)} ms: ${l.maxMs >= l.maxLagMs * 0.998 ? 'yes' : 'NO'}`,
     )
   }
   console.log(

@@ -2,6 +2,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Duplex } from 'node:stream'
 
 import { adminRoutes } from './admin-routes.ts'
+import { AgentLifecycle } from './agents/lifecycle.ts'
+import { PtyHub } from './agents/pty.ts'
+import { agentRoutes } from './agents/routes.ts'
 import { authenticate, hashPassword } from './auth.ts'
 import { Autobuild } from './autobuild.ts'
 import { Chats } from './chats/routes.ts'
@@ -77,7 +80,15 @@ export function createCoderdCore(input: CoderdSimulatorOptions = {}): CoderdCore
     typeof options.provisionerDaemons === 'number'
       ? Array.from({ length: options.provisionerDaemons }, () => ({}))
       : options.provisionerDaemons
+  const agents = new AgentLifecycle(
+    state,
+    { connectDelayMs: options.agentConnectDelayMs, readyDelayMs: options.agentReadyDelayMs },
+    (workspaceId) => workspaceTopics.emit(workspaceId),
+  )
+  const pty = new PtyHub(options.ptyIdleTimeoutMs)
+  agents.onAgentOff((agent) => pty.agentOff(agent))
   const onJobChange = (job: JobRecord) => {
+    agents.onJob(job)
     const build = job.workspaceBuildId ? state.builds.get(job.workspaceBuildId) : undefined
     if (build) {
       build.updatedAt = job.updatedAt
@@ -142,6 +153,7 @@ export function createCoderdCore(input: CoderdSimulatorOptions = {}): CoderdCore
   const chats = new Chats(options.chats)
   streams.addRoute('/api/experimental/chats/:id/stream', (ctx) => chats.stream(ctx))
   streams.addRoute('/api/v2/chats/:id/stream', (ctx) => chats.stream(ctx))
+  streams.addRoute('/api/v2/workspaceagents/:id/pty', (ctx) => pty.handle(ctx))
   const autobuild = new Autobuild(sim, options.autobuildPollIntervalMs)
   const router = new Router<Ctx>()
   for (const route of [
@@ -157,6 +169,7 @@ export function createCoderdCore(input: CoderdSimulatorOptions = {}): CoderdCore
     streams.watchRoute(),
     ...notificationRoutes(),
     ...chats.routes(),
+    ...agentRoutes(agents),
   ])
     router.add(route)
 
@@ -201,6 +214,8 @@ export function createCoderdCore(input: CoderdSimulatorOptions = {}): CoderdCore
     tickAutobuild: (at) => autobuild.tick(at ?? Date.now()),
     close() {
       autobuild.close()
+      agents.close()
+      pty.close()
       provisioner.close()
       notifier.close()
       hub.closeAll()

@@ -1,7 +1,10 @@
+export type * from './agent-schemas.ts'
+export * as coderAgentSchemas from './agent-schemas.ts'
 export { AsyncQueue } from './async-queue.ts'
 export type * from './chat-schemas.ts'
 export type { CoderClientOptions, DeriveOptions, JobWaitOptions, WatchInboxOptions } from './client.ts'
 export { CoderClient } from './client.ts'
+export type { AgentWaitOptions } from './client-agents.ts'
 export type {
   ChatInputPart,
   CreateAIProviderRequest,
@@ -22,6 +25,8 @@ export {
 export { NOTIFICATION_TEMPLATE_IDS, TEMPLATE_DELETED_NOTIFICATION_ID } from './notification-ids.ts'
 export type { PollOptions } from './poll.ts'
 export { ACTIVE_JOB_STATUSES } from './poll.ts'
+export type { PtyClose, ReconnectingPtyOptions } from './reconnecting-pty.ts'
+export { PTY_WRITE_CHUNK, ReconnectingPty } from './reconnecting-pty.ts'
 export type * from './requests.ts'
 export type * from './schemas.ts'
 export * as coderSchemas from './schemas.ts'

@@ -33,15 +33,17 @@ describe('fleet against the simulator', () => {
     const reconnect = crypto.randomUUID()
     const pty = await member.client.reconnectingPty(agentId, {
       reconnect,
-      command: 'dd if=/dev/stdin of=/dev/stdout bs=1024 status=none',
+      command: 'dd if=/dev/stdin of=/dev/null bs=1024 status=none',
     })
     const payload = `${'x'.repeat(2500)}\n`
     await pty.write(payload)
     expect(pty.bytesWritten).toBeGreaterThan(payload.length) // three JSON frames
-    await pty.readUntil((out) => out.length === payload.length, { timeoutMs: 10_000 })
+    // dd drops its input; the terminal's echo comes back, newline as \r\n.
+    const echoed = payload.replace('\n', '\r\n')
+    await pty.readUntil((out) => out.length === echoed.length, { timeoutMs: 10_000 })
     await pty.close()
     const again = await member.client.reconnectingPty(agentId, { reconnect })
-    await again.readUntil((out) => out === payload, { timeoutMs: 10_000 })
+    await again.readUntil((out) => out === echoed, { timeoutMs: 10_000 })
     await again.write('\x03')
     expect((await again.closed).code).toBe(1000)
 

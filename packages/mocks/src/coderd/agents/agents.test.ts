@@ -168,14 +168,15 @@ describe('workspace agents', () => {
     const first = got.ws
     first.send(JSON.stringify({ data: 'abc\n' }))
     first.send(Buffer.from(`${JSON.stringify({ data: 'def' })}${JSON.stringify({ height: 30, width: 100 })}`))
-    await waitFor(() => got.text() === 'abc\ndef')
+    // The terminal echoes each input, then dd copies it: every byte comes back twice, \n as \r\n.
+    await waitFor(() => got.text() === 'abc\r\nabc\r\ndefdef')
     first.close()
     await got.closed
     const resumed = await dialPty(member.client, agent.id, { reconnect, command })
     const second = resumed.ws
-    await waitFor(() => resumed.text() === 'abc\ndef')
+    await waitFor(() => resumed.text() === 'abc\r\nabc\r\ndefdef')
     second.send(JSON.stringify({ data: 'ghi' }))
-    await waitFor(() => resumed.text() === 'abc\ndefghi')
+    await waitFor(() => resumed.text() === 'abc\r\nabc\r\ndefdefghighi')
     second.send(JSON.stringify({ data: '\x03' }))
     expect(await resumed.closed).toBe(1000)
   })

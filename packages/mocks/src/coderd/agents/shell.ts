@@ -1,7 +1,7 @@
 // The simulated shell behind a reconnecting PTY: enough of `sh` for the commands scale tests send.
 // `echo`, `printf`, `sleep`, `cat`, `true`/`false`, `exit`, `sh -c '…'`, and the `dd` sink that
-// workspace-traffic runs (`dd if=/dev/stdin of=/dev/stdout|/dev/null bs=N status=none`: echoes
-// or swallows stdin until Ctrl-C). Without a command it is an interactive shell with a `$ ` prompt
+// workspace-traffic runs (`dd if=/dev/stdin of=/dev/stdout|/dev/null bs=N status=none`: copies
+// or swallows stdin until Ctrl-C, the terminal echoing input either way). Without a command it is an interactive shell with a `$ ` prompt
 // and terminal echo. Scripts split on `;`, `&&` and newlines; there are no pipes or variables.
 
 const CTRL_C = '\x03'
@@ -135,11 +135,18 @@ export class SimShell {
     }
   }
 
-  /** Reads stdin until Ctrl-C, echoing it (stdout) or dropping it (/dev/null). */
-  #sink(echo: boolean): Promise<number> {
+  /**
+   * Reads stdin until Ctrl-C, copying it to stdout or dropping it (/dev/null). The terminal echoes
+   * every input byte either way (a PTY's line discipline, ECHO and ONLCR on), so with stdout the
+   * reader sees its bytes twice, as Coder's workspace-traffic notes for `--ssh` with a PTY.
+   */
+  #sink(toStdout: boolean): Promise<number> {
     return new Promise((resolve) => {
       const previous = this.#stdin
-      this.#stdin = echo ? (data) => this.#write(data) : () => {}
+      this.#stdin = (data) => {
+        const terminal = data.replace(/\r?\n/g, '\r\n')
+        this.#write(toStdout ? terminal + terminal : terminal)
+      }
       this.#interrupt = () => {
         this.#interrupt = undefined
         this.#stdin = previous

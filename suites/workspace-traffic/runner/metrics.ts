@@ -5,12 +5,12 @@
 
 import type { MetricsRecorder } from '@scaletest/vitest'
 
-export const BYTES_READ = 'bytes_read_total'
-export const BYTES_WRITTEN = 'bytes_written_total'
-export const READ_ERRORS = 'read_errors_total'
-export const WRITE_ERRORS = 'write_errors_total'
-export const READ_LATENCY = 'read_latency_seconds'
-export const WRITE_LATENCY = 'write_latency_seconds'
+export const BYTES_READ = 'coderd_scaletest_bytes_read_total'
+export const BYTES_WRITTEN = 'coderd_scaletest_bytes_written_total'
+export const READ_ERRORS = 'coderd_scaletest_read_errors_total'
+export const WRITE_ERRORS = 'coderd_scaletest_write_errors_total'
+export const READ_LATENCY = 'coderd_scaletest_read_latency_seconds'
+export const WRITE_LATENCY = 'coderd_scaletest_write_latency_seconds'
 
 /** prometheus.DefBuckets. */
 const DEFAULT_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]

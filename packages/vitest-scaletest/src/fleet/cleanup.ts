@@ -60,7 +60,9 @@ export async function cleanupScaletest(
       report.failures.push(`workspace ${workspace.name}: ${(error as Error).message}`)
     }
   })
-  const users = await listScaletestUsers(owner, signal)
+  // Never the caller, whatever its name.
+  const me = await owner.me(signal)
+  const users = (await listScaletestUsers(owner, signal)).filter((u) => u.id !== me.id)
   log(`cleanup: ${users.length} scaletest user(s)`)
   await inBatches(users, options.concurrency ?? 10, async (user) => {
     try {

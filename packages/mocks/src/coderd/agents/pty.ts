@@ -161,6 +161,14 @@ export class JsonStreamDecoder {
   #pending = ''
 
   push(text: string): unknown[] {
+    // The common case, one whole object per message, without a scan.
+    if (this.#pending === '' && text.startsWith('{') && text.endsWith('}')) {
+      try {
+        return [JSON.parse(text)]
+      } catch {
+        // Two objects back to back, or a broken one: the scan below tells which.
+      }
+    }
     this.#pending += text
     const out: unknown[] = []
     let depth = 0

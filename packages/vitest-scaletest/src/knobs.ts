@@ -51,13 +51,18 @@ export const knob = {
       }
       return v as C[number]
     }),
-  /** true/false, 1/0, yes/no, on/off. */
-  bool: (fallback: boolean) =>
+  /** A number from `min` to `max`. */
+  range: (fallback: number, min: number, max: number) =>
+    knob.number(fallback, (n) => n >= min && n <= max, `a number from ${min} to ${max}`),
+  /** Any text, trimmed; `fallback` when unset or blank. */
+  string: (fallback = '') => text.transform((value) => (blank(value) ? fallback : value.trim())),
+  /** true/false, 1/0, t/f (Go's strconv.ParseBool), yes/no, on/off. */
+  bool: (fallback = false) =>
     text.transform((value, ctx) => {
       if (blank(value)) return fallback
       const v = value.trim().toLowerCase()
-      if (['true', '1', 'yes', 'on'].includes(v)) return true
-      if (['false', '0', 'no', 'off'].includes(v)) return false
+      if (['true', 't', '1', 'yes', 'on'].includes(v)) return true
+      if (['false', 'f', '0', 'no', 'off'].includes(v)) return false
       ctx.addIssue({ code: 'custom', message: 'expected true or false' })
       return z.NEVER
     }),

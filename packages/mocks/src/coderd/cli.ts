@@ -25,6 +25,8 @@ flags:
   --job-duration-ms N             provisioner job running time (default 100)
   --import-job-duration-ms N      the same for template version imports (default: --job-duration-ms)
   --acquire-delay-ms N            pending to running delay once a daemon is free (default 0)
+  --agent-connect-delay-ms N      start build done to its agents connected (default 50)
+  --agent-ready-delay-ms N        agent connected to lifecycle ready (default 50)
   --heartbeat-ms N                SSE/WebSocket ping interval (default 15000)
   --autobuild-poll-interval-ms N  autostart executor tick (default 60000)
   --aibridge-openai-base-url URL  AI Bridge OpenAI upstream, with /v1 (or env CODER_AIBRIDGE_OPENAI_BASE_URL)
@@ -101,6 +103,8 @@ export async function runCoderdCli(argv: string[]): Promise<{ close(): Promise<v
       'job-duration-ms': { type: 'string' },
       'import-job-duration-ms': { type: 'string' },
       'acquire-delay-ms': { type: 'string' },
+      'agent-connect-delay-ms': { type: 'string' },
+      'agent-ready-delay-ms': { type: 'string' },
       'heartbeat-ms': { type: 'string' },
       'autobuild-poll-interval-ms': { type: 'string' },
       'aibridge-openai-base-url': { type: 'string' },
@@ -147,6 +151,8 @@ export async function runCoderdCli(argv: string[]): Promise<{ close(): Promise<v
     jobDurationMs: integer('job-duration-ms', values['job-duration-ms']),
     importJobDurationMs: integer('import-job-duration-ms', values['import-job-duration-ms']),
     acquireDelayMs: integer('acquire-delay-ms', values['acquire-delay-ms']),
+    agentConnectDelayMs: integer('agent-connect-delay-ms', values['agent-connect-delay-ms']),
+    agentReadyDelayMs: integer('agent-ready-delay-ms', values['agent-ready-delay-ms']),
     heartbeatMs: integer('heartbeat-ms', values['heartbeat-ms']),
     autobuildPollIntervalMs: integer('autobuild-poll-interval-ms', values['autobuild-poll-interval-ms']),
     ...(values.experiments !== undefined && {

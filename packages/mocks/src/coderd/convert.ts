@@ -1,3 +1,4 @@
+import { resourcesJson, versionHasExternalAgent } from './agents/agent-json.ts'
 import { PREBUILDS_USER_ID, systemUser } from './prebuilds/system-user.ts'
 import type {
   BuildRecord,
@@ -127,7 +128,7 @@ export function templateVersionJson(state: SimState, view: JobView, version: Tem
     archived: version.archived,
     warnings: [],
     matched_provisioners: view.matched(job.tags),
-    has_external_agent: false,
+    has_external_agent: versionHasExternalAgent(state, version.id),
   }
 }
 
@@ -190,7 +191,6 @@ export function buildJson(state: SimState, view: JobView, build: BuildRecord) {
   const initiator = state.users.get(build.initiatorId) ?? systemUser(build.initiatorId)
   const version = state.templateVersions.get(build.templateVersionId)
   const job = state.jobOf(build)
-  const agentReady = build.transition === 'start' && job.status === 'succeeded'
   return {
     id: build.id,
     created_at: build.createdAt,
@@ -211,51 +211,13 @@ export function buildJson(state: SimState, view: JobView, build: BuildRecord) {
     // codersdk.NullTime: null while no deadline is set (Coder sends the key, not omits it).
     deadline: null,
     max_deadline: null,
-    resources: build.transition === 'delete' ? [] : [resourceJson(build, job, agentReady)],
+    resources: resourcesJson(state, build, job),
     status: buildStatus(build.transition, job.status),
     daily_cost: 0,
     matched_provisioners: view.matched(job.tags),
     template_version_preset_id: null,
     has_ai_task: false,
-    has_external_agent: false,
-  }
-}
-
-function resourceJson(build: BuildRecord, job: JobRecord, agentReady: boolean) {
-  // Stable ids derived from the build so repeated reads agree.
-  const resourceId = `${build.id.slice(0, 24)}000000000001`
-  const agentId = `${build.id.slice(0, 24)}000000000002`
-  return {
-    id: resourceId,
-    created_at: job.createdAt,
-    job_id: job.id,
-    workspace_transition: build.transition,
-    type: 'null_resource',
-    name: 'dev',
-    hide: false,
-    icon: '',
-    metadata: [],
-    daily_cost: 0,
-    agents:
-      build.transition === 'start'
-        ? [
-            {
-              id: agentId,
-              name: 'main',
-              resource_id: resourceId,
-              created_at: job.createdAt,
-              updated_at: job.completedAt ?? job.createdAt,
-              status: agentReady ? 'connected' : 'connecting',
-              lifecycle_state: agentReady ? 'ready' : 'created',
-              ...(agentReady && { first_connected_at: job.completedAt, last_connected_at: job.completedAt }),
-              version: 'v2.27.0',
-              operating_system: 'linux',
-              architecture: 'amd64',
-              apps: [],
-              health: { healthy: agentReady },
-            },
-          ]
-        : [],
+    has_external_agent: versionHasExternalAgent(state, build.templateVersionId),
   }
 }
 

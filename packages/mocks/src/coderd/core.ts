@@ -2,6 +2,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Duplex } from 'node:stream'
 
 import { adminRoutes } from './admin-routes.ts'
+import { AgentLifecycle } from './agents/lifecycle.ts'
+import { PtyHub } from './agents/pty.ts'
+import { agentRoutes } from './agents/routes.ts'
 import { AiBridge } from './aibridge/routes.ts'
 import type { InterceptionRecord } from './aibridge/store.ts'
 import { authenticate, hashPassword } from './auth.ts'
@@ -90,7 +93,15 @@ export function createCoderdCore(input: CoderdSimulatorOptions = {}): CoderdCore
     typeof options.provisionerDaemons === 'number'
       ? Array.from({ length: options.provisionerDaemons }, () => ({}))
       : options.provisionerDaemons
+  const agents = new AgentLifecycle(
+    state,
+    { connectDelayMs: options.agentConnectDelayMs, readyDelayMs: options.agentReadyDelayMs },
+    (workspaceId) => workspaceTopics.emit(workspaceId),
+  )
+  const pty = new PtyHub(options.ptyIdleTimeoutMs)
+  agents.onAgentOff((agent) => pty.agentOff(agent))
   const onJobChange = (job: JobRecord) => {
+    agents.onJob(job)
     const build = job.workspaceBuildId ? state.builds.get(job.workspaceBuildId) : undefined
     if (build) {
       build.updatedAt = job.updatedAt
@@ -159,6 +170,7 @@ export function createCoderdCore(input: CoderdSimulatorOptions = {}): CoderdCore
   streams.addRoute('/api/v2/chats/:id/stream', (ctx) => chats.stream(ctx))
   for (const [pattern, handler] of events.upgradeRoutes()) streams.addRoute(pattern, handler)
   const aibridge = new AiBridge(options.aibridge)
+  streams.addRoute('/api/v2/workspaceagents/:id/pty', (ctx) => pty.handle(ctx))
   const autobuild = new Autobuild(sim, options.autobuildPollIntervalMs)
   const prebuilds = new Prebuilds(sim, options.prebuilds)
   const dynamicParameters = new DynamicParameters(options.dynamicParameters)
@@ -181,6 +193,7 @@ export function createCoderdCore(input: CoderdSimulatorOptions = {}): CoderdCore
     ...prebuildRoutes(prebuilds),
     ...dynamicParameters.routes(),
     ...events.routes(),
+    ...agentRoutes(agents),
   ])
     router.add(route)
 
@@ -231,6 +244,8 @@ export function createCoderdCore(input: CoderdSimulatorOptions = {}): CoderdCore
       autobuild.close()
       prebuilds.close()
       dynamicParameters.close()
+      agents.close()
+      pty.close()
       provisioner.close()
       notifier.close()
       hub.closeAll()

@@ -47,6 +47,12 @@ export const coderdSimulatorOptionsSchema = z.strictObject({
   /** Same for template version imports; defaults to `jobDurationMs`. */
   importJobDurationMs: ms.optional(),
   cancelDurationMs: ms.default(50),
+  /** A start build's job success → its agents connect (status connected, lifecycle starting). */
+  agentConnectDelayMs: ms.default(50),
+  /** Agent connected → lifecycle ready (startup scripts finished). */
+  agentReadyDelayMs: ms.default(50),
+  /** A reconnecting PTY session nobody holds ends after this long (its output buffer with it). */
+  ptyIdleTimeoutMs: z.number().int().min(1).default(60_000),
   /** SSE ping and WebSocket ping interval (Coder: 15 s). */
   heartbeatMs: z.number().int().min(10).default(15_000),
   /** Autostart executor tick (CODER_AUTOBUILD_POLL_INTERVAL, 1m). */

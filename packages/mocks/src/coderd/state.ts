@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 
+import { AgentStore } from './agents/store.ts'
 import type {
   BuildRecord,
   FileRecord,
@@ -38,6 +39,8 @@ export class SimState {
   readonly builds = new Map<string, BuildRecord>()
   /** Per-user inbox, oldest first. */
   readonly inbox = new Map<string, InboxNotificationRecord[]>()
+  /** Workspace agents and build resources (agents/). */
+  readonly agents = new AgentStore()
   readonly deploymentId = randomUUID()
   notifierPaused = false
   #sortedUsers: UserRecord[] | undefined

@@ -49,10 +49,14 @@ describe('workspaces and builds', () => {
       return w.latest_build.status === 'running' ? w : undefined
     })
     expect(statuses).toContain('starting')
-    expect(running.latest_build.resources[0].agents[0]).toMatchObject({
-      status: 'connected',
-      lifecycle_state: 'ready',
+    expect(running.latest_build.resources[0].agents[0].name).toBe('main')
+    // The agent connects and becomes ready shortly after the build (agentConnectDelayMs, agentReadyDelayMs).
+    const agent = await waitFor(async () => {
+      const w = await member.client.ok('GET', `/api/v2/workspaces/${created.body.id}`)
+      const a = w.latest_build.resources[0].agents[0]
+      return a.lifecycle_state === 'ready' ? a : undefined
     })
+    expect(agent.status).toBe('connected')
     const dupName = await member.client.call('POST', '/api/v2/users/me/workspaces', {
       template_id: template.id,
       name: 'scaletest-one',

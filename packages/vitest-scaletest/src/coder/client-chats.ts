@@ -1,8 +1,8 @@
 import { z } from 'zod'
 
 import * as c from './chat-schemas.ts'
+import { CoderAgentsClient } from './client-agents.ts'
 import { seg } from './client-core.ts'
-import { CoderWorkspacesClient } from './client-workspaces.ts'
 import type { CoderStream } from './stream.ts'
 import { type DialOptions, dialJsonWebSocket, type LastFrames } from './websocket-stream.ts'
 
@@ -54,7 +54,7 @@ export interface CreateChatModelConfigRequest {
 }
 
 /** Chats (Coder Agents, coder-api §8): chats, messages, the event stream, AI providers and model configs. */
-export class CoderChatsClient extends CoderWorkspacesClient {
+export class CoderChatsClient extends CoderAgentsClient {
   createChat(req: CreateChatRequest, signal?: AbortSignal): Promise<c.Chat> {
     return this.transport.json(c.chatSchema, 'POST', `${EXPERIMENTAL}/chats`, { json: req, signal })
   }

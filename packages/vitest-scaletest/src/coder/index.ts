@@ -1,8 +1,11 @@
+export type * from './agent-schemas.ts'
+export * as coderAgentSchemas from './agent-schemas.ts'
 export type * from './aibridge-schemas.ts'
 export { AsyncQueue } from './async-queue.ts'
 export type * from './chat-schemas.ts'
 export type { CoderClientOptions, DeriveOptions, JobWaitOptions, WatchInboxOptions } from './client.ts'
 export { CoderClient } from './client.ts'
+export type { AgentWaitOptions } from './client-agents.ts'
 export type {
   ChatInputPart,
   CreateAIProviderRequest,
@@ -29,6 +32,8 @@ export type * from './parameter-schemas.ts'
 export * as coderParameterSchemas from './parameter-schemas.ts'
 export type { PollOptions } from './poll.ts'
 export { ACTIVE_JOB_STATUSES, pollUntil } from './poll.ts'
+export type { PtyClose, ReconnectingPtyOptions } from './reconnecting-pty.ts'
+export { PTY_WRITE_CHUNK, ReconnectingPty } from './reconnecting-pty.ts'
 export type * from './requests.ts'
 export { deleteWorkspaceAfterBuild, scaletestTemplate } from './scaletest-workspaces.ts'
 export type * from './schemas.ts'

@@ -96,6 +96,13 @@ export class CoderTransport {
     return headers
   }
 
+  /** Dial headers carrying the session token as the `coder_session_token` cookie alone, as Coder's Go client dials. */
+  cookieHeaders(): Record<string, string> {
+    const { [SESSION_TOKEN_HEADER]: _token, ...headers } = this.headers()
+    if (this.#sessionToken) headers.cookie = `coder_session_token=${this.#sessionToken}`
+    return headers
+  }
+
   /** Replaces any occurrence of the session token in text that may reach a log. */
   redact(text: string): string {
     return this.#sessionToken ? text.replaceAll(this.#sessionToken, '[redacted]') : text

@@ -38,7 +38,11 @@ export const workspaceAgentSchema = z.object({
   status: z.string(),
   lifecycle_state: z.string(),
   resource_id: idSchema.optional(),
-  apps: z.array(z.looseObject({ slug: z.string() })).optional(),
+  apps: z.array(z.looseObject({ slug: z.string() })).nullish(),
+  first_connected_at: timestamp.nullish(),
+  started_at: timestamp.nullish(),
+  ready_at: timestamp.nullish(),
+  health: z.object({ healthy: z.boolean(), reason: z.string().optional() }).optional(),
 })
 
 export const workspaceResourceSchema = z.object({
@@ -77,6 +81,7 @@ export const workspaceBuildSchema = z.object({
   daily_cost: z.number(),
   matched_provisioners: matchedProvisionersSchema.nullish(),
   template_version_preset_id: idSchema.nullish(),
+  has_external_agent: z.boolean().nullish(),
 })
 export const workspaceBuildsSchema = z.array(workspaceBuildSchema)
 
@@ -123,6 +128,7 @@ export type BuildTransition = z.infer<typeof buildTransitionSchema>
 export type BuildReason = z.infer<typeof buildReasonSchema>
 export type WorkspaceStatus = z.infer<typeof workspaceStatusSchema>
 export type WorkspaceResource = z.infer<typeof workspaceResourceSchema>
+export type WorkspaceAgent = z.infer<typeof workspaceAgentSchema>
 export type WorkspaceBuild = z.infer<typeof workspaceBuildSchema>
 export type Workspace = z.infer<typeof workspaceSchema>
 export type WorkspacesResponse = z.infer<typeof workspacesResponseSchema>

@@ -51,6 +51,9 @@ const PENDING_EXTRACT = [
   // Coder serves tailnet dRPC here; the simulator a JSON stand-in (see the README), never swagger-shaped.
   'GET /api/v2/tailnet',
   'GET /api/v2/aibridge/interceptions',
+  'GET /api/v2/workspaceagents/:',
+  'GET /api/v2/workspaceagents/:/pty',
+  'GET /api/v2/workspaces/:/external-agent/:/credentials',
 ]
 
 const shape = (path: string) => path.replace(/\{[^}]+\}|:[^/]+/g, ':')

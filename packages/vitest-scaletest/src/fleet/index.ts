@@ -1,0 +1,7 @@
+export * from './cleanup.ts'
+export * from './fleet.ts'
+export * from './naming.ts'
+export * from './targets.ts'
+export * from './template.ts'
+export * from './users.ts'
+export * from './workspace-build.ts'

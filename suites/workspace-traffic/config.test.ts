@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest'
+
+import { ConfigError } from '@scaletest/vitest'
+import { loadWorkspaceTrafficConfig } from './config.ts'
+
+describe('workspace-traffic config', () => {
+  it("has Coder's defaults for the traffic and short ones for the duration", () => {
+    expect(loadWorkspaceTrafficConfig({})).toEqual({
+      bytesPerTick: 1024,
+      tickIntervalMs: 100,
+      durationMs: 5000,
+      template: '',
+      targets: undefined,
+      fleetCount: 3,
+    })
+  })
+
+  it("parses --target-workspaces with Coder's errors", () => {
+    expect(loadWorkspaceTrafficConfig({ CODER_SCALETEST_TARGET_WORKSPACES: '2:5' }).targets).toEqual({
+      start: 2,
+      end: 5,
+    })
+    for (const [value, message] of [
+      ['3:3', 'start and end cannot be equal'],
+      ['5:2', 'end cannot be less than start'],
+      ['1', 'invalid target workspaces "1"'],
+    ])
+      expect(() => loadWorkspaceTrafficConfig({ CODER_SCALETEST_TARGET_WORKSPACES: value })).toThrow(message)
+  })
+
+  it('rejects bad values and the modes it cannot carry before anything starts', () => {
+    expect(() =>
+      loadWorkspaceTrafficConfig({
+        CODER_SCALETEST_WORKSPACE_TRAFFIC_BYTES_PER_TICK: '1',
+        CODER_SCALETEST_WORKSPACE_TRAFFIC_TICK_INTERVAL: '0s',
+      }),
+    ).toThrow(ConfigError)
+    expect(() => loadWorkspaceTrafficConfig({ CODER_SCALETEST_WORKSPACE_TRAFFIC_SSH: 'true' })).toThrow(
+      /SSH over tailnet are not supported/,
+    )
+    expect(() =>
+      loadWorkspaceTrafficConfig({ CODER_SCALETEST_WORKSPACE_TRAFFIC_APP: 'code-server' }),
+    ).toThrow(/workspace app websockets/)
+  })
+})

@@ -1,0 +1,90 @@
+// Steady bytes through coderd to scaletest workspaces over reconnecting PTY, both ways, every
+// tick. Rebuilds `coder exp scaletest workspace-traffic` (PTY mode): it targets the existing
+// scaletest-* workspaces, or builds a small fleet when there are none (the simulator).
+
+import {
+  buildFleet,
+  concurrent,
+  expect,
+  firstAgent,
+  listScaletestWorkspaces,
+  resolveTemplate,
+  scaleTest,
+  sliceTargets,
+  type Workspace,
+} from '@scaletest/vitest'
+import { loadWorkspaceTrafficConfig } from './config.ts'
+import { READ_ERRORS, trafficMetrics, WRITE_ERRORS } from './runner/metrics.ts'
+import { type TrafficTotals, trafficRunner } from './runner/run.ts'
+
+scaleTest(
+  'sends bytes to every targeted workspace over reconnecting PTY and reads them back',
+  async ({ coder, mocks, harness, metrics, logger, onTestFinished }) => {
+    const config = loadWorkspaceTrafficConfig(process.env)
+    const me = await coder.me()
+    const template = config.template
+      ? (await resolveTemplate(coder, config.template, me.organization_ids)).name
+      : undefined
+
+    // 1. The targets: existing scaletest workspaces, or a fleet of our own when there are none.
+    let workspaces: Workspace[] = await listScaletestWorkspaces(coder, template ? { template } : {})
+    if (workspaces.length === 0 && config.fleetCount > 0) {
+      logger.info(`no scaletest workspaces: building a fleet of ${config.fleetCount}`)
+      const fleet = await buildFleet(coder, {
+        count: config.fleetCount,
+        organizationId: me.organization_ids[0]!,
+        log: (m) => logger.info(m),
+      })
+      onTestFinished(() => fleet.close())
+      workspaces = fleet.members.map((m) => m.workspace)
+    }
+    const targeted = sliceTargets(workspaces, config.targets)
+    metrics.thresholds({ [READ_ERRORS]: ['count==0'], [WRITE_ERRORS]: ['count==0'] })
+    const traffic = trafficMetrics(metrics)
+
+    // 2. One runner per workspace with an agent, each on its own connections, all at once.
+    let skipped = 0
+    for (const [index, workspace] of targeted.entries()) {
+      const agent = firstAgent(workspace)
+      if (!agent) {
+        logger.warn(`skipping workspace ${workspace.name}: no agent`)
+        skipped++
+        continue
+      }
+      const runMetrics = traffic.forRun({
+        username: workspace.owner_name,
+        workspace_name: workspace.name,
+        agent_name: agent.name,
+      })
+      const runner = trafficRunner(
+        {
+          agentId: agent.id,
+          bytesPerTick: config.bytesPerTick,
+          tickIntervalMs: config.tickIntervalMs,
+          durationMs: config.durationMs,
+        },
+        { owner: coder, sessionToken: mocks.coderSessionToken ?? '', metrics: runMetrics },
+      )
+      harness.add('workspace-traffic', String(index), runner)
+    }
+    logger.info(
+      `workspace-traffic: ${targeted.length - skipped} workspace(s), ${config.bytesPerTick} bytes per ` +
+        `${config.tickIntervalMs}ms for ${config.durationMs}ms`,
+    )
+    // All at once, as Coder's generator pods run it (--concurrency=0).
+    const results = await harness.run(concurrent())
+    expect(results).toHaveNoFailures()
+
+    // 3. Every run wrote its ticks and read its echo back.
+    const totals = Object.values(results.runs).map((r) => r.metrics as unknown as TrafficTotals)
+    expect(totals).toHaveLength(targeted.length - skipped)
+    for (const m of totals) {
+      expect(m.total_bytes_written).toBeGreaterThan(0)
+      expect(m.total_bytes_read).toBeGreaterThanOrEqual(m.total_bytes_written)
+    }
+    const read = totals.reduce((n, m) => n + m.total_bytes_read, 0)
+    const written = totals.reduce((n, m) => n + m.total_bytes_written, 0)
+    const late = totals.reduce((n, m) => n + m.late_ticks, 0)
+    logger.info(`workspace-traffic: ${written} bytes written, ${read} read, ${late} late tick(s)`)
+  },
+)

@@ -62,9 +62,12 @@ export const scaleTest = base
     onCleanup(() => client.close())
     return client
   })
-  .extend('metrics', ({ task }, { onCleanup }) => {
-    const recorder = new MetricsRecorder()
+  .extend('metrics', ({ task, config }, { onCleanup }) => {
+    const recorder = new MetricsRecorder(
+      config.reportIntervalMs > 0 ? { intervalMs: config.reportIntervalMs } : {},
+    )
     onCleanup(() => {
+      recorder.stopIntervals()
       taskMeta(task).metrics = recorder.toJSON()
     })
     return recorder

@@ -25,6 +25,12 @@ export const reporterOptionsSchema = z.strictObject({
   summaryMaxLabelValues: z.number().int().min(1).default(10),
   /** The same for metrics.prom, the push and /metrics. */
   prometheusMaxLabelValues: z.number().int().min(1).default(1000),
+  /** results.json of an earlier run to compare with; default SCALETEST_BASELINE. */
+  baseline: z.string().min(1).optional(),
+  /** Percent a p50/p99 may rise over the baseline before it is a regression; default SCALETEST_BASELINE_TOLERANCE or 10. */
+  baselineTolerancePct: z.number().min(0).optional(),
+  /** Write report.html beside results.json (default true). */
+  report: z.boolean().default(true),
 })
 
 export type ScaletestReporterOptions = z.input<typeof reporterOptionsSchema>
@@ -33,6 +39,7 @@ export interface ResolvedReporterOptions extends z.infer<typeof reporterOptionsS
   parsedThresholds: Threshold[]
   outputDir: string
   prometheusWaitMs: number
+  baselineTolerancePct: number
 }
 
 export class ReporterConfigError extends Error {
@@ -58,6 +65,7 @@ export function resolveReporterOptions(
     throw new ReporterConfigError(`SCALETEST_PUSHGATEWAY_URL=${JSON.stringify(pushgatewayUrl)} is not a URL`)
   }
   const waitEnv = nonEmpty(env.SCALETEST_PROMETHEUS_WAIT)
+  const toleranceEnv = nonEmpty(env.SCALETEST_BASELINE_TOLERANCE)
   return {
     ...o,
     parsedThresholds: parseThresholds(o.thresholds),
@@ -65,6 +73,9 @@ export function resolveReporterOptions(
     pushgatewayUrl,
     instance: o.instance ?? nonEmpty(env.SCALETEST_INSTANCE),
     prometheusAddress: o.prometheusAddress ?? nonEmpty(env.SCALETEST_PROMETHEUS_ADDRESS),
+    baseline: o.baseline ?? nonEmpty(env.SCALETEST_BASELINE),
+    baselineTolerancePct:
+      o.baselineTolerancePct ?? (toleranceEnv === undefined ? 10 : parseTolerance(toleranceEnv)),
     prometheusWaitMs:
       o.prometheusWaitMs ??
       (waitEnv === undefined ? 15_000 : parseDurationMs('SCALETEST_PROMETHEUS_WAIT', waitEnv)),
@@ -83,6 +94,18 @@ export function parseDurationMs(name: string, text: string): number {
   const n = Number(match[1])
   const unit = match[2] ?? 's'
   return Math.round(unit === 'ms' ? n : unit === 's' ? n * 1000 : n * 60_000)
+}
+
+const PERCENT = /^\s*(\d+(?:\.\d+)?)\s*%?\s*$/
+
+/** `10%` or `10` → 10. */
+export function parseTolerance(text: string): number {
+  const match = PERCENT.exec(text)
+  if (!match)
+    throw new ReporterConfigError(
+      `SCALETEST_BASELINE_TOLERANCE=${JSON.stringify(text)} is not a percentage; write e.g. 10%`,
+    )
+  return Number(match[1])
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

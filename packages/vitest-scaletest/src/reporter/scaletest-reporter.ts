@@ -6,7 +6,7 @@ import { Gauge } from 'prom-client'
 import type { Reporter, SerializedError, TestCase, TestModule, TestSpecification, Vitest } from 'vitest/node'
 import { DefaultReporter, DotReporter } from 'vitest/node'
 
-import type { ScaletestTaskMeta } from '../context.ts'
+import type { MockEndpoints, ScaletestTaskMeta } from '../context.ts'
 import { MetricsAggregate } from '../metrics/aggregate.ts'
 import type { MetricsServer } from '../metrics/metrics-server.ts'
 import { startMetricsServer } from '../metrics/metrics-server.ts'
@@ -15,12 +15,15 @@ import { isMetricsSnapshot } from '../metrics/snapshot.ts'
 import type { ThresholdResult } from '../metrics/threshold-eval.ts'
 import { evaluateThresholds } from '../metrics/threshold-eval.ts'
 import { parseThresholds } from '../metrics/threshold-parser.ts'
+import type { Baseline } from './baseline.ts'
+import { compareWithBaseline, loadBaseline } from './baseline.ts'
 import type { HarnessFromTest } from './harness-results.ts'
 import { mergeHarnessResults, readHarness } from './harness-results.ts'
 import { handleInterrupts, type InterruptHandling } from './interrupt-handler.ts'
 import type { ResolvedReporterOptions, ScaletestReporterOptions } from './options.ts'
 import { resolveReporterOptions } from './options.ts'
 import { Progress } from './progress.ts'
+import { collectProvenance } from './provenance.ts'
 import { pushToGateway } from './pushgateway.ts'
 import { formatNumber, formatSummary, formatThresholdResult } from './summary.ts'
 import type { TestEntry } from './write-results.ts'
@@ -48,10 +51,12 @@ export class ScaletestReporter implements Reporter {
   #server: MetricsServer | undefined
   #startedAt = Date.now()
   #interrupts: InterruptHandling | undefined
+  readonly #baseline: Baseline | undefined
 
-  /** Throws (so Vitest stops before running anything) on bad options or threshold syntax. */
+  /** Throws (so Vitest stops before running anything) on bad options, threshold syntax or baseline file. */
   constructor(options: ScaletestReporterOptions = {}) {
     this.#options = resolveReporterOptions(options)
+    if (this.#options.baseline !== undefined) this.#baseline = loadBaseline(resolve(this.#options.baseline))
   }
 
   onInit(vitest: Vitest): void {
@@ -167,10 +172,11 @@ export class ScaletestReporter implements Reporter {
   /** Evaluate once per run; returns the errors to raise (empty when all pass), undefined if already done or nothing to check. */
   #evaluate(): SerializedError[] | undefined {
     if (this.#thresholdResults !== undefined || this.#counts.withScaletest === 0) return undefined
-    const results = evaluateThresholds(this.#options.parsedThresholds, this.#aggregate)
+    const baseline = this.#baseline?.aggregate
+    const results = evaluateThresholds(this.#options.parsedThresholds, this.#aggregate, baseline)
     for (const [selector, list] of Object.entries(this.#aggregate.thresholds)) {
       try {
-        results.push(...evaluateThresholds(parseThresholds({ [selector]: list }), this.#aggregate))
+        results.push(...evaluateThresholds(parseThresholds({ [selector]: list }), this.#aggregate, baseline))
       } catch (error) {
         results.push({
           selector,
@@ -196,6 +202,8 @@ export class ScaletestReporter implements Reporter {
     const outputDir = resolve(this.#vitest?.config.root ?? process.cwd(), this.#options.outputDir)
     const harness = mergeHarnessResults(this.#harness)
     const thresholds = this.#thresholdResults ?? []
+    const root = this.#vitest?.config.root ?? process.cwd()
+    const baseline = this.#baseline
     const results = buildResults({
       startedAt: this.#startedAt,
       endedAt: Date.now(),
@@ -203,9 +211,20 @@ export class ScaletestReporter implements Reporter {
       tests: this.#tests,
       thresholds,
       aggregate: this.#aggregate,
+      provenance: collectProvenance({
+        root,
+        scenarios: this.#tests.map((t) => t.module),
+        mocks: this.#mocks(),
+      }),
+      ...(baseline && {
+        compare: (summary) => compareWithBaseline(baseline, summary, this.#options.baselineTolerancePct),
+      }),
     })
-    const files = await writeResultFiles(outputDir, results, await this.#registry().metrics())
+    const files = await writeResultFiles(outputDir, results, await this.#registry().metrics(), {
+      report: this.#options.report,
+    })
     const summary = formatSummary({
+      baseline: results.baseline,
       aggregate: this.#aggregate,
       harness: this.#harness.length > 0 ? harness : undefined,
       thresholds,
@@ -229,6 +248,18 @@ export class ScaletestReporter implements Reporter {
         process.exitCode = 1
       }
     }
+  }
+
+  /** The mock endpoints the globalSetup provided to the projects, without the session token. */
+  #mocks() {
+    for (const project of this.#vitest?.projects ?? []) {
+      const mocks = (project.getProvidedContext() as { scaletestMocks?: MockEndpoints }).scaletestMocks
+      if (mocks !== undefined) {
+        const { coderSessionToken: _t, ...rest } = mocks
+        return rest
+      }
+    }
+    return undefined
   }
 
   #registry() {

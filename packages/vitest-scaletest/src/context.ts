@@ -28,6 +28,8 @@ export interface ScaletestTaskMeta {
   harness?: unknown[]
   /** Thresholds the scenario declared, merged with the configured ones by the reporter. */
   thresholds?: Record<string, string[]>
+  /** While the test runs: what its fixtures report live (see live.ts); removed when it ends. */
+  live?: Record<string, unknown>
 }
 
 declare module 'vitest' {

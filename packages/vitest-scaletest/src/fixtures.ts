@@ -12,6 +12,7 @@ import { formatResultsText } from './harness/results.ts'
 import { fromConcurrency } from './harness/strategies.ts'
 import { TestHarness } from './harness/test-harness.ts'
 import { BYPASS_RATELIMIT_HEADER, type HttpClientOptions } from './http/http-client.ts'
+import { registerLiveSource } from './live.ts'
 import { MetricsRecorder } from './metrics/index.ts'
 import { Barrier, type BarrierOptions } from './sync/barrier.ts'
 import { WaitBuffer, type WaitBufferOptions } from './sync/wait-buffer.ts'
@@ -66,7 +67,9 @@ export const scaleTest = base
     const recorder = new MetricsRecorder(
       config.reportIntervalMs > 0 ? { intervalMs: config.reportIntervalMs } : {},
     )
+    const unregister = registerLiveSource(task.id, 'metrics', () => recorder.liveSnapshot())
     onCleanup(() => {
+      unregister()
       recorder.stopIntervals()
       taskMeta(task).metrics = recorder.toJSON()
     })
@@ -118,7 +121,9 @@ export const scaleTest = base
         ? { onLog: (fullId: string, line: string) => logger.info(`[${fullId}] ${line}`) }
         : {}),
     })
+    const unregister = registerLiveSource(task.id, 'harness', () => harness.progress())
     onCleanup(async () => {
+      unregister()
       if (harness.state === 'running') harness.abort('the test ended before harness.run() settled')
       await harness.settled()
       let cleanup: Awaited<ReturnType<TestHarness['cleanup']>> | undefined

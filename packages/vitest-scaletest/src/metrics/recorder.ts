@@ -123,6 +123,25 @@ export class MetricsRecorder {
     return snapshot
   }
 
+  /**
+   * For the live view while the test runs: the totals so far and the last `maxIntervals` closed
+   * intervals, without closing the current one.
+   */
+  liveSnapshot(maxIntervals = 60): MetricsSnapshot {
+    const snapshot: MetricsSnapshot = {
+      version: 1,
+      startedAt: this.#startedAt,
+      endedAt: this.#now(),
+      metrics: this.#cumulative(),
+    }
+    if (Object.keys(this.#thresholds).length > 0) snapshot.thresholds = structuredClone(this.#thresholds)
+    if (this.#intervals !== undefined) {
+      snapshot.intervalMs = this.#intervals.intervalMs
+      snapshot.intervals = this.#intervals.toJSON().slice(-maxIntervals)
+    }
+    return snapshot
+  }
+
   #cumulative(): Record<string, MetricSnapshot> {
     const metrics: Record<string, MetricSnapshot> = {}
     for (const [name, metric] of this.#metrics) metrics[name] = metric.toJSON()

@@ -29,6 +29,8 @@ export const reporterOptionsSchema = z.strictObject({
   baseline: z.string().min(1).optional(),
   /** Percent a p50/p99 may rise over the baseline before it is a regression; default SCALETEST_BASELINE_TOLERANCE or 10. */
   baselineTolerancePct: z.number().min(0).optional(),
+  /** Histogram whose recent p99 the progress line shows; default SCALETEST_MAIN_METRIC, else the first one a threshold names. */
+  mainMetric: z.string().min(1).optional(),
   /** Write report.html beside results.json (default true). */
   report: z.boolean().default(true),
 })
@@ -74,6 +76,7 @@ export function resolveReporterOptions(
     instance: o.instance ?? nonEmpty(env.SCALETEST_INSTANCE),
     prometheusAddress: o.prometheusAddress ?? nonEmpty(env.SCALETEST_PROMETHEUS_ADDRESS),
     baseline: o.baseline ?? nonEmpty(env.SCALETEST_BASELINE),
+    mainMetric: o.mainMetric ?? nonEmpty(env.SCALETEST_MAIN_METRIC),
     baselineTolerancePct:
       o.baselineTolerancePct ?? (toleranceEnv === undefined ? 10 : parseTolerance(toleranceEnv)),
     prometheusWaitMs:

@@ -3,10 +3,12 @@ import { resolve } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 
 import { Gauge } from 'prom-client'
+import type { RunnerTaskResultPack } from 'vitest'
 import type { Reporter, SerializedError, TestCase, TestModule, TestSpecification, Vitest } from 'vitest/node'
 import { DefaultReporter, DotReporter } from 'vitest/node'
 
 import type { MockEndpoints, ScaletestTaskMeta } from '../context.ts'
+import type { LiveTaskData } from '../live.ts'
 import { MetricsAggregate } from '../metrics/aggregate.ts'
 import type { MetricsServer } from '../metrics/metrics-server.ts'
 import { startMetricsServer } from '../metrics/metrics-server.ts'
@@ -20,17 +22,25 @@ import { compareWithBaseline, loadBaseline } from './baseline.ts'
 import type { HarnessFromTest } from './harness-results.ts'
 import { mergeHarnessResults, readHarness } from './harness-results.ts'
 import { handleInterrupts, type InterruptHandling } from './interrupt-handler.ts'
+import { liveAggregate, recentLatency } from './live-status.ts'
 import type { ResolvedReporterOptions, ScaletestReporterOptions } from './options.ts'
 import { resolveReporterOptions } from './options.ts'
+import type { LiveStatus } from './progress.ts'
 import { Progress } from './progress.ts'
 import { collectProvenance } from './provenance.ts'
 import { pushToGateway } from './pushgateway.ts'
+import { renderReport } from './report/render-report.ts'
 import { formatNumber, formatSummary, formatThresholdResult } from './summary.ts'
-import type { TestEntry } from './write-results.ts'
-import { buildResults, writeResultFiles } from './write-results.ts'
+import type { ScaletestResults, TestEntry } from './write-results.ts'
+import { buildResults, resultsJson, writeResultFiles } from './write-results.ts'
 
 const WINDOW_REPORTERS = new Set(['default', 'verbose', 'tree', 'dot'])
 const SCALE_FILE = /\.scale\.test\.[cm]?[jt]sx?$/
+const LIVE_REFRESH_SECONDS = 5
+
+function sum<T>(list: T[], value: (item: T) => number): number {
+  return list.reduce((n, item) => n + value(item), 0)
+}
 
 /**
  * Turns tests that carry `task.meta.scaletest` into a console summary, results.json, metrics.prom,
@@ -47,6 +57,8 @@ export class ScaletestReporter implements Reporter {
   #expectedModules = 0
   #endedModules = 0
   #thresholdResults: ThresholdResult[] | undefined
+  /** Live data of the tests still running, by task id. */
+  #live = new Map<string, LiveTaskData>()
   #progress: Progress | undefined
   #server: MetricsServer | undefined
   #startedAt = Date.now()
@@ -77,14 +89,34 @@ export class ScaletestReporter implements Reporter {
         // Next to a Vitest reporter that owns the bottom of the terminal, print plain lines instead.
         live: process.stderr.isTTY === true && !this.#vitestDrawsWindow(),
         intervalMs: this.#options.progressIntervalMs,
+        status: () => this.#liveStatus(),
       })
       this.#progress.start()
     }
     if (this.#options.prometheusAddress !== undefined) {
-      this.#server = await startMetricsServer(this.#options.prometheusAddress, () =>
-        this.#registry().metrics(),
+      this.#server = await startMetricsServer(
+        this.#options.prometheusAddress,
+        () => this.#registry().metrics(),
+        {
+          '/report': {
+            contentType: 'text/html; charset=utf-8',
+            render: () =>
+              renderReport(resultsJson(this.#liveResults()), { refreshSeconds: LIVE_REFRESH_SECONDS }),
+          },
+        },
       )
-      this.#log(`scaletest metrics endpoint listening on ${this.#server.url}/metrics`)
+      this.#log(
+        `scaletest metrics endpoint listening on ${this.#server.url}/metrics, live report on ${this.#server.url}/report`,
+      )
+    }
+  }
+
+  /** Running tests send their live data (metrics so far, harness progress) about every second. */
+  onTaskUpdate(packs: ReadonlyArray<RunnerTaskResultPack>): void {
+    for (const [id, result, meta] of packs) {
+      const live = (meta as { scaletest?: ScaletestTaskMeta } | undefined)?.scaletest?.live
+      const done = result?.state === 'pass' || result?.state === 'fail'
+      if (live !== undefined && !done) this.#live.set(id, live as LiveTaskData)
     }
   }
 
@@ -98,14 +130,13 @@ export class ScaletestReporter implements Reporter {
     else if (state === 'failed') this.#counts.failed++
     else this.#counts.skipped++
     const meta = (testCase.meta() as { scaletest?: ScaletestTaskMeta }).scaletest
+    this.#live.delete(testCase.id)
     if (meta !== undefined) this.#collect(testCase, state, meta)
     if (this.#progress) {
       const p = this.#progress.counts
       p.passed = this.#counts.passed
       p.failed = this.#counts.failed
       p.skipped = this.#counts.skipped
-      p.harnessRuns = this.#harness.reduce((n, h) => n + h.results.total_runs, 0)
-      p.harnessFailed = this.#harness.reduce((n, h) => n + h.results.total_fail, 0)
     }
   }
 
@@ -196,6 +227,39 @@ export class ScaletestReporter implements Reporter {
       message: `threshold ${r.selector} '${r.expression}' failed: ${r.actual === null ? r.reason : `measured ${formatNumber(r.actual)}`}`,
       stack: '',
     }))
+  }
+
+  /** Runs so far across finished and running tests, and the main latency metric's recent p99. */
+  #liveStatus(): LiveStatus {
+    const live = [...this.#live.values()]
+    const finished = this.#harness.map((h) => h.results)
+    const status: LiveStatus = {
+      runsStarted: sum(finished, (r) => r.total_runs) + sum(live, (l) => l.harness?.started ?? 0),
+      runsPassed: sum(finished, (r) => r.total_pass) + sum(live, (l) => l.harness?.passed ?? 0),
+      runsFailed: sum(finished, (r) => r.total_fail) + sum(live, (l) => l.harness?.failed ?? 0),
+    }
+    const latency = recentLatency(this.#aggregate, live, this.#options, Date.now())
+    if (latency !== undefined) status.latency = latency
+    return status
+  }
+
+  /** What report.html shows while the run goes: finished tests plus the running ones' data so far. */
+  #liveResults(): ScaletestResults {
+    const aggregate = liveAggregate(this.#aggregate, [...this.#live.values()], (m) => this.#warn(m))
+    const thresholds = evaluateThresholds(
+      this.#options.parsedThresholds,
+      aggregate,
+      this.#baseline?.aggregate,
+    )
+    const results = buildResults({
+      startedAt: this.#startedAt,
+      endedAt: Date.now(),
+      harness: mergeHarnessResults(this.#harness),
+      tests: this.#tests,
+      thresholds,
+      aggregate,
+    })
+    return { ...results, live: true }
   }
 
   async #report(): Promise<void> {
@@ -305,6 +369,7 @@ export class ScaletestReporter implements Reporter {
     this.#harness = []
     this.#tests = []
     this.#counts = { passed: 0, failed: 0, skipped: 0, withScaletest: 0 }
+    this.#live = new Map()
     this.#endedModules = 0
     this.#thresholdResults = undefined
     this.#startedAt = Date.now()

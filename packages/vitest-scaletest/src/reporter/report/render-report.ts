@@ -44,7 +44,7 @@ export interface RenderReportOptions {
   refreshSeconds?: number
 }
 
-/** The page for `resultsJson`, the exact text of results.json (parsed in the page as is). */
+/** The page for `resultsJson`, results.json's data as JSON text (parsed in the page as is). */
 export async function renderReport(resultsJson: string, options: RenderReportOptions = {}): Promise<string> {
   const a = await loadAssets()
   const refresh =

@@ -20,7 +20,8 @@ export interface OpenedReport {
 }
 
 export interface ReportBrowser {
-  open(htmlPath: string): Promise<OpenedReport>
+  /** A report.html path, or the http URL of the live page. */
+  open(htmlPathOrUrl: string): Promise<OpenedReport>
   close(): Promise<void>
 }
 
@@ -43,9 +44,9 @@ export async function launchReportBrowser(): Promise<ReportBrowser> {
     ],
   })
   return {
-    async open(htmlPath) {
+    async open(htmlPathOrUrl) {
       const page = await browser.newPage()
-      const url = pathToFileURL(htmlPath).href
+      const url = /^https?:/.test(htmlPathOrUrl) ? htmlPathOrUrl : pathToFileURL(htmlPathOrUrl).href
       const errors: string[] = []
       const requests: string[] = []
       page.on('console', (m) => {

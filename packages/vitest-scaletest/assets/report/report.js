@@ -66,6 +66,18 @@
       text: `  ${results.started_at} → ${results.ended_at} (${fmt(results.elapsed_ms / 1000)} s) · harness ${results.harness.total_runs} runs, ${results.harness.total_pass} passed, ${results.harness.total_fail} failed · tests ${results.tests.length - failedTests} passed, ${failedTests} failed`,
     }),
   )
+  if (results.live) {
+    const l = results.live
+    const p99 = l.latency
+      ? `, p99 ${l.latency.metric} ${fmt(l.latency.p99)} (last ${l.latency.window_seconds} s)`
+      : ''
+    head.append(
+      el('p', {
+        id: 'live-status',
+        text: `live: runs started ${l.runs_started}, passed ${l.runs_passed}, failed ${l.runs_failed}${p99}`,
+      }),
+    )
+  }
   if (results.live)
     head.append(
       el('p', {

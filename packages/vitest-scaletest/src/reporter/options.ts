@@ -19,8 +19,8 @@ export const reporterOptionsSchema = z.strictObject({
   prometheusWaitMs: z.number().int().min(0).optional(),
   /** 'auto': progress only when a `*.scale.test.*` file runs. */
   progress: z.enum(['auto', 'always', 'never']).default('auto'),
-  /** Interval of plain progress lines when stderr is not a TTY (CI logs). */
-  progressIntervalMs: z.number().int().min(100).default(10_000),
+  /** Interval of plain progress lines when stderr is not a TTY (CI logs); default SCALETEST_PROGRESS_INTERVAL or 10 s. */
+  progressIntervalMs: z.number().int().min(100).optional(),
   /** Labels with more distinct values than this are folded in the console summary (e.g. username). */
   summaryMaxLabelValues: z.number().int().min(1).default(10),
   /** The same for metrics.prom, the push and /metrics. */
@@ -42,6 +42,7 @@ export interface ResolvedReporterOptions extends z.infer<typeof reporterOptionsS
   outputDir: string
   prometheusWaitMs: number
   baselineTolerancePct: number
+  progressIntervalMs: number
 }
 
 export class ReporterConfigError extends Error {
@@ -68,6 +69,7 @@ export function resolveReporterOptions(
   }
   const waitEnv = nonEmpty(env.SCALETEST_PROMETHEUS_WAIT)
   const toleranceEnv = nonEmpty(env.SCALETEST_BASELINE_TOLERANCE)
+  const progressEnv = nonEmpty(env.SCALETEST_PROGRESS_INTERVAL)
   return {
     ...o,
     parsedThresholds: parseThresholds(o.thresholds),
@@ -79,6 +81,11 @@ export function resolveReporterOptions(
     mainMetric: o.mainMetric ?? nonEmpty(env.SCALETEST_MAIN_METRIC),
     baselineTolerancePct:
       o.baselineTolerancePct ?? (toleranceEnv === undefined ? 10 : parseTolerance(toleranceEnv)),
+    progressIntervalMs:
+      o.progressIntervalMs ??
+      (progressEnv === undefined
+        ? 10_000
+        : Math.max(100, parseDurationMs('SCALETEST_PROGRESS_INTERVAL', progressEnv))),
     prometheusWaitMs:
       o.prometheusWaitMs ??
       (waitEnv === undefined ? 15_000 : parseDurationMs('SCALETEST_PROMETHEUS_WAIT', waitEnv)),

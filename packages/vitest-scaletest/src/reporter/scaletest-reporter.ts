@@ -259,7 +259,17 @@ export class ScaletestReporter implements Reporter {
       thresholds,
       aggregate,
     })
-    return { ...results, live: true }
+    const status = this.#liveStatus()
+    const live: NonNullable<ScaletestResults['live']> = {
+      runs_started: status.runsStarted,
+      runs_passed: status.runsPassed,
+      runs_failed: status.runsFailed,
+    }
+    if (status.latency !== undefined) {
+      const { metric, p99, windowSeconds } = status.latency
+      live.latency = { metric, p99, window_seconds: windowSeconds }
+    }
+    return { ...results, live }
   }
 
   async #report(): Promise<void> {

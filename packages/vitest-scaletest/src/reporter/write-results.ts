@@ -39,8 +39,13 @@ export interface ScaletestResults {
   provenance?: Provenance
   /** p50/p99 change against SCALETEST_BASELINE, when set. */
   baseline?: BaselineComparison
-  /** Set only in the page served live during the run. */
-  live?: true
+  /** Only in the page served live during the run: runs so far (running tests included) and recent p99. */
+  live?: {
+    runs_started: number
+    runs_passed: number
+    runs_failed: number
+    latency?: { metric: string; p99: number; window_seconds: number }
+  }
   /** The merged snapshot, HDR histograms included (per interval too), so other tools can merge or re-query it. */
   metrics: MetricsSnapshot
 }

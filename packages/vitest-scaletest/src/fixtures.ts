@@ -75,9 +75,10 @@ export const scaleTest = base
     })
     return recorder
   })
-  .extend('barrier', ({ signal }, { onCleanup }) => {
+  .extend('barrier', ({ signal, task }, { onCleanup }) => {
     const barriers: Barrier[] = []
     onCleanup(() => {
+      if (barriers.length > 0) taskMeta(task).barriers = barriers.map((b) => b.stats())
       for (const barrier of barriers) barrier.cancel('the test finished')
     })
     const factory: BarrierFactory = (size, options = {}) => {

@@ -99,6 +99,17 @@ it('draws every chart of a notifications run, offline, with the numbers of resul
     const stats = s.stats as Record<string, number>
     expect(cells).toEqual(['count', 'p50', 'p90', 'p95', 'p99', 'max'].map((k) => String(stats[k])))
   }
+  // Barriers: both of the scenario opened with every party arrived; the table shows their waits.
+  const barriers = results.tests.flatMap((t) => t.barriers ?? [])
+  expect(barriers.map((b) => [b.name, b.state, b.arrived === b.size])).toEqual([
+    ['dial', 'open', true],
+    ['receiving-watch', 'open', true],
+  ])
+  const barrierWaits = await page
+    .locator('#barriers-table tr td:nth-child(7)')
+    .evaluateAll((tds) => tds.map((td) => td.getAttribute('data-value')))
+  expect(barrierWaits).toEqual(barriers.map((b) => String(b.waits.count)))
+  expect(barriers[0]!.waits.count).toBeGreaterThan(0)
   // Runs: all ten; provenance names the scenario and the target.
   expect(await page.locator('#runs-count').textContent()).toBe('10 of 10 runs')
   const provenance = await page.locator('#provenance').textContent()
@@ -158,6 +169,9 @@ interface Results {
   timeseries?: { starts: number[]; metrics: Record<string, { type: string; series: unknown[] }> }
   distributions: Record<string, unknown[]>
   baseline?: { regressions: number }
+  tests: {
+    barriers?: { name: string; state: string; arrived: number; size: number; waits: { count: number } }[]
+  }[]
 }
 
 interface Target extends SimulatorTarget<Results> {

@@ -301,11 +301,50 @@
     )
   }
 
-  // Barriers: wait-time histograms whose name mentions a barrier.
-  const barrierNames = histNames.filter((n) => /barrier/.test(n))
+  // Barriers: what the barrier fixture recorded per test, and histograms named after a barrier.
   const bar = section('barriers', 'Barriers')
-  if (barrierNames.length === 0)
+  const barrierRows = results.tests.flatMap((t) => (t.barriers || []).map((b) => ({ test: t.name, ...b })))
+  const barrierNames = histNames.filter((n) => /barrier/.test(n))
+  if (barrierRows.length === 0 && barrierNames.length === 0)
     bar.append(el('p', { class: 'muted', text: 'no barrier wait times in these results' }))
+  if (barrierRows.length > 0) {
+    const table = el('table', { id: 'barriers-table' })
+    const heads = [
+      'barrier',
+      'test',
+      'state',
+      'arrived',
+      'left',
+      'size',
+      'waits',
+      'p50 wait ms',
+      'p90 wait ms',
+      'max wait ms',
+      'opened after ms',
+    ]
+    table.append(
+      el('tr', {}, ...heads.map((h, i) => el('th', { class: i > 2 ? 'num' : undefined, text: h }))),
+    )
+    for (const b of barrierRows)
+      table.append(
+        el(
+          'tr',
+          { class: b.state === 'failed' ? 'bad' : '' },
+          el('td', {}, el('code', { text: b.name })),
+          el('td', { text: b.test }),
+          el('td', { text: b.state }),
+          numCell(b.arrived),
+          numCell(b.left),
+          numCell(b.size),
+          numCell(b.waits.count),
+          numCell(b.waits.p50),
+          numCell(b.waits.p90),
+          numCell(b.waits.max),
+          numCell(b.opened_after_ms),
+        ),
+      )
+    bar.append(table)
+  }
   for (const n of barrierNames)
     for (const s of results.summary[n])
       bar.append(

@@ -17,6 +17,7 @@ import { isMetricsSnapshot } from '../metrics/snapshot.ts'
 import type { ThresholdResult } from '../metrics/threshold-eval.ts'
 import { evaluateThresholds } from '../metrics/threshold-eval.ts'
 import { parseThresholds } from '../metrics/threshold-parser.ts'
+import { readBarriers } from './barriers.ts'
 import type { Baseline } from './baseline.ts'
 import { compareWithBaseline, loadBaseline } from './baseline.ts'
 import type { HarnessFromTest } from './harness-results.ts'
@@ -176,11 +177,13 @@ export class ScaletestReporter implements Reporter {
     const name = testCase.fullName
     const harness = readHarness(name, meta.harness, (m) => this.#warn(m))
     this.#harness.push(...harness)
+    const barriers = readBarriers(meta.barriers)
     this.#tests.push({
       name,
       module: testCase.module.relativeModuleId,
       state,
       harness: harness.map((h) => h.results),
+      ...(barriers.length > 0 && { barriers }),
     })
     if (meta.metrics !== undefined) {
       if (!isMetricsSnapshot(meta.metrics))

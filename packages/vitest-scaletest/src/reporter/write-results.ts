@@ -18,6 +18,18 @@ export interface TestEntry {
   module: string
   state: string
   harness: HarnessResults[]
+  /** Barriers of the test (the `barrier` fixture): arrivals and wait times in ms. */
+  barriers?: BarrierSummary[]
+}
+
+export interface BarrierSummary {
+  name: string
+  size: number
+  arrived: number
+  left: number
+  state: string
+  opened_after_ms: number | null
+  waits: { count: number; p50: number | null; p90: number | null; max: number | null }
 }
 
 export interface ScaletestResults {

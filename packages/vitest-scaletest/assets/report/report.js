@@ -3,6 +3,7 @@
 ;(() => {
   const results = JSON.parse(document.getElementById('scaletest-results').textContent)
   const main = document.getElementById('report')
+  const MAX_SERIES = 12 // charts per histogram metric (latency and distribution each)
   const COLORS = ['#1f77b4', '#ff7f0e', '#d62728', '#2ca02c', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f']
 
   function el(tag, attrs, ...children) {
@@ -235,10 +236,19 @@
         text: 'no time series in these results (SCALETEST_REPORT_INTERVAL=0 or no samples)',
       }),
     )
+  const total = (s) => s.count.reduce((a, b) => a + b, 0)
   for (const name of histNames) {
     const tm = ts?.metrics[name]
-    for (const s of tm?.series || []) {
-      if (s.count.every((c) => c === 0)) continue
+    // The busiest series first; past MAX_SERIES a note says where the rest is.
+    const withSamples = (tm?.series || []).filter((s) => total(s) > 0).sort((a, b) => total(b) - total(a))
+    if (withSamples.length > MAX_SERIES)
+      lat.append(
+        el('p', {
+          class: 'muted',
+          text: `${name}: ${withSamples.length - MAX_SERIES} more series in results.json (timeseries)`,
+        }),
+      )
+    for (const s of withSamples.slice(0, MAX_SERIES)) {
       chart(
         latGrid,
         `${name}${labelText(s.labels)} per ${ts.interval_ms} ms`,
@@ -260,7 +270,7 @@
         [ts.starts.map((t) => t / 1000), s.p50, s.p90, s.p99, s.count],
       )
     }
-    for (const d of dists[name] || []) {
+    for (const d of (dists[name] || []).slice(0, MAX_SERIES)) {
       const xs = d.points.map(([p]) => (p >= 100 ? 6 : -Math.log10(1 - p / 100)))
       const label = (x) => (x >= 6 ? 'max' : `${Number((100 * (1 - 10 ** -x)).toPrecision(6))}%`)
       chart(

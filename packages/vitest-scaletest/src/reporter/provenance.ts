@@ -30,9 +30,10 @@ export function collectProvenance(input: {
   const env = input.env ?? process.env
   const knobs: Record<string, string> = {}
   for (const name of Object.keys(env).sort())
-    if (KNOB.test(name)) knobs[name] = SECRET.test(name) ? '[redacted]' : String(env[name])
+    if (KNOB.test(name)) knobs[name] = SECRET.test(name) ? '[redacted]' : withoutUserinfo(String(env[name]))
   const mocks = input.mocks
-  const coderUrl = env.CODER_URL?.trim() || mocks?.coderUrl || null
+  const rawUrl = env.CODER_URL?.trim() || mocks?.coderUrl
+  const coderUrl = rawUrl ? withoutUserinfo(rawUrl) : null
   const endpoints: Record<string, string> = {}
   for (const key of ['llmUrl', 'smtpApiUrl', 'coderUrl'] as const) {
     const value = mocks?.[key]
@@ -55,6 +56,11 @@ export function collectProvenance(input: {
     },
     git: gitRevision(input.root),
   }
+}
+
+/** `http://user:pass@host` → `http://[redacted]@host`: credentials in a URL never reach the report. */
+function withoutUserinfo(value: string): string {
+  return value.replace(/(\/\/)[^/@\s]+@/g, '$1[redacted]@')
 }
 
 function packageVersion(name: string): string {

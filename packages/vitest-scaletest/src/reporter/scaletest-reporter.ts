@@ -60,6 +60,7 @@ export class ScaletestReporter implements Reporter {
   #thresholdResults: ThresholdResult[] | undefined
   /** Live data of the tests still running, by task id. */
   #live = new Map<string, LiveTaskData>()
+  #finished = new Set<string>()
   #progress: Progress | undefined
   #server: MetricsServer | undefined
   #startedAt = Date.now()
@@ -117,7 +118,7 @@ export class ScaletestReporter implements Reporter {
     for (const [id, result, meta] of packs) {
       const live = (meta as { scaletest?: ScaletestTaskMeta } | undefined)?.scaletest?.live
       const done = result?.state === 'pass' || result?.state === 'fail'
-      if (live !== undefined && !done) this.#live.set(id, live as LiveTaskData)
+      if (live !== undefined && !done && !this.#finished.has(id)) this.#live.set(id, live as LiveTaskData)
     }
   }
 
@@ -132,6 +133,7 @@ export class ScaletestReporter implements Reporter {
     else this.#counts.skipped++
     const meta = (testCase.meta() as { scaletest?: ScaletestTaskMeta }).scaletest
     this.#live.delete(testCase.id)
+    this.#finished.add(testCase.id) // a live update still in flight must not bring it back
     if (meta !== undefined) this.#collect(testCase, state, meta)
     if (this.#progress) {
       const p = this.#progress.counts
@@ -383,6 +385,7 @@ export class ScaletestReporter implements Reporter {
     this.#tests = []
     this.#counts = { passed: 0, failed: 0, skipped: 0, withScaletest: 0 }
     this.#live = new Map()
+    this.#finished = new Set()
     this.#endedModules = 0
     this.#thresholdResults = undefined
     this.#startedAt = Date.now()

@@ -26,6 +26,9 @@ export default [
     },
   }),
   defineProject({
+    test: { name: 'scripts', root: './scripts', include: ['*.test.ts'] },
+  }),
+  defineProject({
     ...sourceConditions,
     // The mocks' globalSetup (SCALETEST_MOCKS: container | process | inprocess | external), the
     // scenario runner (Ctrl-C lets scenarios clean up and report) and the ScaletestReporter.

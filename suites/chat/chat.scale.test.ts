@@ -14,8 +14,19 @@ scaleTest(
   'multi-turn chats stream every turn to a terminal status',
   async ({ coder, mocks, harness, metrics, logger, onTestFinished }) => {
     const config = loadChatConfig(process.env, mocks.llmUrlFromCoderd ?? mocks.llmUrl)
-    const workspaces = await targetWorkspaces(coder, config.targetWorkspaces)
-    const targets = workspaces.length > 0 ? workspaces.map((w) => w.id) : [undefined]
+    const workspaces = await targetWorkspaces(coder, {
+      range: config.targetWorkspaces,
+      template: config.template,
+    })
+    const organization = await coder.defaultOrganization()
+    // No scaletest workspaces: one target without a workspace, in the caller's first organization.
+    const targets =
+      workspaces.length > 0
+        ? workspaces.map((w) => ({
+            workspaceId: w.id as string | undefined,
+            organizationId: w.organization_id,
+          }))
+        : [{ workspaceId: undefined, organizationId: organization.id }]
     const total = targets.length * config.chatsPerWorkspace
     logger.info(
       `chat: ${targets.length} target(s) × ${config.chatsPerWorkspace} chat(s), ${config.turns} turn(s), ` +
@@ -26,7 +37,6 @@ scaleTest(
       [TURNS_COMPLETED]: [`sum==${total * config.turns}`],
     })
     const events = chatMetrics(metrics)
-    const organization = await coder.defaultOrganization()
     const { modelConfigId } = await ensureProviderAndModel(coder, config.llmMockUrl, {
       propagationWaitMs: config.providerPropagationWaitMs,
       log: (m) => logger.info(m),
@@ -55,7 +65,7 @@ scaleTest(
     }
 
     const prompt = withControlBlock(config.prompt, config.toolCallsPerTurn)
-    targets.forEach((workspaceId, w) => {
+    targets.forEach(({ workspaceId, organizationId }, w) => {
       for (let c = 0; c < config.chatsPerWorkspace; c++)
         harness.add(
           'chat',
@@ -64,10 +74,10 @@ scaleTest(
             {
               workspaceId,
               modelConfigId,
-              organizationId: organization.id,
+              organizationId,
               prompt,
-              followUpPrompt: withControlBlock('Continue.', config.toolCallsPerTurn),
               turns: config.turns,
+              turnStartDelayMs: config.turnStartDelayMs,
               turnTimeoutMs: config.turnTimeoutMs,
             },
             { coder, metrics: events, created, ...(turnStartGate && { turnStartGate }) },

@@ -15,6 +15,7 @@ describe('chat config', () => {
       llmMockUrl: 'http://127.0.0.1:1234/v1',
       providerPropagationWaitMs: 15_000,
       targetWorkspaces: undefined,
+      template: undefined,
     })
   })
 
@@ -31,16 +32,25 @@ describe('chat config', () => {
       )
     expect(load).toThrow(ConfigError)
     expect(load).toThrow(
-      /CHATS_PER_WORKSPACE[\s\S]*TURNS[\s\S]*start value must be less than end value: 5 >= 2[\s\S]*LLM_MOCK_URL/,
+      /CHATS_PER_WORKSPACE[\s\S]*TURNS[\s\S]*invalid target workspaces "5:2": end cannot be less than start[\s\S]*LLM_MOCK_URL/,
     )
   })
 
   it("parses --target-workspaces with Coder's errors", () => {
     expect(parseTargetRange('0:10')).toEqual({ start: 0, end: 10 })
-    expect(() => parseTargetRange('3')).toThrow('invalid target format: "3", expected "start:end"')
-    expect(() => parseTargetRange('a:2')).toThrow('invalid start value "a"')
-    expect(() => parseTargetRange('1:b')).toThrow('invalid end value "b"')
-    expect(() => parseTargetRange('2:2')).toThrow('start value must be less than end value: 2 >= 2')
+    expect(parseTargetRange('3:4')).toEqual({ start: 3, end: 4 })
+    const prefix = 'parse target workspaces: invalid target workspaces'
+    expect(() => parseTargetRange('3')).toThrow(`${prefix} "3"`)
+    expect(() => parseTargetRange('1:2:3')).toThrow(`${prefix} "1:2:3"`)
+    expect(() => parseTargetRange('a:2')).toThrow(
+      `${prefix} "a:2": strconv.Atoi: parsing "a": invalid syntax`,
+    )
+    expect(() => parseTargetRange('1:b')).toThrow(
+      `${prefix} "1:b": strconv.Atoi: parsing "b": invalid syntax`,
+    )
+    expect(() => parseTargetRange('2:2')).toThrow(`${prefix} "2:2": start and end cannot be equal`)
+    expect(() => parseTargetRange('5:2')).toThrow(`${prefix} "5:2": end cannot be less than start`)
+    expect(() => parseTargetRange('-1:2')).toThrow(`${prefix} "-1:2": start cannot be negative`)
   })
 
   it('prefixes the control block only when tool calls are asked for', () => {

@@ -41,6 +41,7 @@ const schema = z.object({
   CODER_SCALETEST_CHAT_PROVIDER_PROPAGATION_WAIT: duration('15s', true),
   CODER_SCALETEST_CHAT_TURN_TIMEOUT: duration('60s', false),
   CODER_SCALETEST_TARGET_WORKSPACES: z.string().optional(),
+  CODER_SCALETEST_TEMPLATE: z.string().optional(),
 })
 
 export interface TargetRange {
@@ -59,21 +60,31 @@ export interface ChatConfig {
   providerPropagationWaitMs: number
   turnTimeoutMs: number
   targetWorkspaces: TargetRange | undefined
+  /** `--template`: only workspaces of this template (name or ID). */
+  template: string | undefined
 }
 
-/** Coder's `--target-workspaces "[START]:[END]"` (cli/exp_scaletest.go parseTargetRange), with its messages. */
+/**
+ * Coder's `--target-workspaces "[START]:[END]"` (cli/exp_scaletest.go parseTargetRange, wrapped as
+ * "parse target workspaces: …"), with its messages. END is exclusive. Coder's strconv.Atoi takes a
+ * negative START and then panics slicing; here it is a clear error instead.
+ */
 export function parseTargetRange(raw: string): TargetRange {
+  const invalid = (why?: string) =>
+    new Error(
+      `parse target workspaces: invalid target workspaces ${JSON.stringify(raw)}${why ? `: ${why}` : ''}`,
+    )
   const parts = raw.split(':')
-  if (parts.length !== 2)
-    throw new Error(`invalid target format: ${JSON.stringify(raw)}, expected "start:end"`)
-  const num = (s: string, what: string) => {
-    if (!/^-?\d+$/.test(s.trim())) throw new Error(`invalid ${what} value ${JSON.stringify(s)}`)
+  if (parts.length !== 2) throw invalid()
+  const atoi = (s: string) => {
+    if (!/^[+-]?\d+$/.test(s)) throw invalid(`strconv.Atoi: parsing ${JSON.stringify(s)}: invalid syntax`)
     return Number(s)
   }
-  const start = num(parts[0]!, 'start')
-  const end = num(parts[1]!, 'end')
-  if (start < 0 || end < 0) throw new Error('target range values must be non-negative')
-  if (start >= end) throw new Error(`start value must be less than end value: ${start} >= ${end}`)
+  const start = atoi(parts[0]!)
+  const end = atoi(parts[1]!)
+  if (start === end) throw invalid('start and end cannot be equal')
+  if (end < start) throw invalid('end cannot be less than start')
+  if (start < 0) throw invalid('start cannot be negative')
   return { start, end }
 }
 
@@ -119,6 +130,7 @@ export function loadChatConfig(
     providerPropagationWaitMs: v.CODER_SCALETEST_CHAT_PROVIDER_PROPAGATION_WAIT,
     turnTimeoutMs: v.CODER_SCALETEST_CHAT_TURN_TIMEOUT,
     targetWorkspaces: target,
+    template: v.CODER_SCALETEST_TEMPLATE?.trim() || undefined,
   }
 }
 

@@ -3,7 +3,7 @@
 
 import { randomBytes } from 'node:crypto'
 
-import { concurrent, expect, Latch, SharedHttpPool, scaleTest } from '@scaletest/vitest'
+import { concurrent, expect, SharedHttpPool, scaleTest } from '@scaletest/vitest'
 import { loadNotificationsConfig } from './config.ts'
 import { recordLatencies } from './runner/latency.ts'
 import { limit } from './runner/limit.ts'
@@ -13,13 +13,14 @@ import { deleteLeftoverTemplates, deleteTemplatesBackToBack } from './trigger.ts
 
 scaleTest(
   'template deletion reaches every template admin by websocket and email',
-  async ({ coder, mocks, harness, barrier, metrics, logger, onTestFinished }) => {
+  async ({ coder, mocks, harness, barrier, latch, shard, metrics, logger, onTestFinished }) => {
     const config = loadNotificationsConfig(process.env, mocks.smtpApiUrl)
     const runTag = randomBytes(4).toString('hex')
     const templateTag = runTag.slice(0, 4) // Coder caps template names at 32 characters
     logger.info(
       `notifications: ${config.userCount} users, ${config.templateAdminCount} template admins, ` +
-        `${config.templateDeletionCount} deletion(s), email path ${config.smtpApiUrl ? 'on' : 'off'}`,
+        `${config.templateDeletionCount} deletion(s), email path ${config.smtpApiUrl ? 'on' : 'off'}` +
+        (shard.count > 1 ? `, shard ${shard.index}/${shard.count} of run ${shard.runId}` : ''),
     )
     metrics.thresholds({
       [MISSED_METRIC]: ['count==0'],
@@ -31,11 +32,13 @@ scaleTest(
     const smtpPool = new SharedHttpPool({ connections: 512 })
     onTestFinished(() => smtpPool.close())
     onTestFinished(async () => {
+      if (!shard.leader) return // the leader made the templates
       const failed = await deleteLeftoverTemplates(coder, templateTag)
       if (failed.length > 0) logger.warn(`could not delete leftover templates: ${failed.join(', ')}`)
     })
 
-    // 1. Every user connects (a run that fails leaves the barriers by itself).
+    // 1. Every user connects (a run that fails leaves the barriers by itself). On a shard of several,
+    // the harness keeps this shard's share of the runs and the barriers span every shard.
     const deps = {
       owner: coder,
       metrics: events,
@@ -43,7 +46,7 @@ scaleTest(
       // No barrier timeout: every run's setup and dial are bounded, and a failed run leaves.
       dialed: barrier(config.userCount, { name: 'dial' }),
       received: barrier(config.templateAdminCount, { name: 'receiving-watch' }),
-      triggered: new Latch<number>({ name: 'trigger' }),
+      triggered: latch<number>({ name: 'trigger' }),
     }
     const smtp = config.smtpApiUrl && {
       apiUrl: config.smtpApiUrl,
@@ -68,19 +71,21 @@ scaleTest(
     }
     const run = harness.run(concurrent()) // all at once: the barriers wait for every runner
 
-    // 2. Once all are connected, delete templates back to back; 3. receivers wait for each one.
-    try {
-      await deps.dialed.wait()
-      logger.info('every user is connected; triggering')
-      const options = {
-        organizationId: organization.id,
-        count: config.templateDeletionCount,
-        runTag: templateTag,
+    // 2. Once all are connected, the leader deletes templates back to back; 3. receivers wait.
+    if (shard.leader) {
+      try {
+        await deps.dialed.wait()
+        logger.info('every user is connected; triggering')
+        const options = {
+          organizationId: organization.id,
+          count: config.templateDeletionCount,
+          runTag: templateTag,
+        }
+        deps.triggered.set(await deleteTemplatesBackToBack(coder, { ...options, log: (m) => logger.info(m) }))
+      } catch (error) {
+        deps.triggered.fail(error)
+        harness.abort(`trigger failed: ${(error as Error).message}`)
       }
-      deps.triggered.set(await deleteTemplatesBackToBack(coder, { ...options, log: (m) => logger.info(m) }))
-    } catch (error) {
-      deps.triggered.fail(error)
-      harness.abort(`trigger failed: ${(error as Error).message}`)
     }
     const results = await run
     recordLatencies(results, deps.triggered.value, events)

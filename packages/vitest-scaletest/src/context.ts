@@ -32,6 +32,8 @@ export interface ScaletestTaskMeta {
   barriers?: unknown[]
   /** While the test runs: what its fixtures report live (see live.ts); removed when it ends. */
   live?: Record<string, unknown>
+  /** The shard this test ran as, when its scenario was split over several (see shard/). */
+  shard?: { index: number; count: number; runId: string }
 }
 
 declare module 'vitest' {

@@ -22,6 +22,9 @@ export type ScaletestErrorCode =
   | 'SCALETEST_HTTP_ABORTED'
   | 'SCALETEST_HTTP_STATUS'
   | 'SCALETEST_MOCKS_NOT_CONFIGURED'
+  | 'SCALETEST_SHARD_LOST'
+  | 'SCALETEST_SHARD_FAILED'
+  | 'SCALETEST_COORDINATOR_FAILED'
 
 /** Base of every error this package throws; subclasses narrow `code`. */
 export class ScaletestError<Code extends string = ScaletestErrorCode> extends Error {
@@ -152,5 +155,17 @@ export class MocksNotConfiguredError extends ScaletestError {
         "(test.globalSetup: ['@scaletest/vitest/node' global setup]) so it can provide('scaletestMocks', …)",
     )
     this.name = 'MocksNotConfiguredError'
+  }
+}
+
+/** A shard of a distributed run vanished, or the coordinator (Redis) failed. */
+export class CoordinatorError extends ScaletestError {
+  constructor(
+    code: 'SCALETEST_SHARD_LOST' | 'SCALETEST_SHARD_FAILED' | 'SCALETEST_COORDINATOR_FAILED',
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(code, message, options)
+    this.name = 'CoordinatorError'
   }
 }

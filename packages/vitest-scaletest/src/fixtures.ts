@@ -6,6 +6,7 @@ import { test as base, inject, type TestContext } from 'vitest'
 import { CoderClient } from './coder/client.ts'
 import { loadConfig, type ScaletestConfig } from './config.ts'
 import type { MockEndpoints, ScaletestTaskMeta } from './context.ts'
+import { type Coordinator, coordinatorFromEnv } from './coordinator/index.ts'
 import { CleanupError, ConfigError, MocksNotConfiguredError } from './errors.ts'
 import { createLogger } from './harness/logger.ts'
 import { formatResultsText } from './harness/results.ts'
@@ -14,11 +15,21 @@ import { TestHarness } from './harness/test-harness.ts'
 import { BYPASS_RATELIMIT_HEADER, type HttpClientOptions } from './http/http-client.ts'
 import { registerLiveSource } from './live.ts'
 import { MetricsRecorder } from './metrics/index.ts'
-import { Barrier, type BarrierOptions } from './sync/barrier.ts'
+import { isLeader, type ShardIdentity } from './shard/identity.ts'
+import type { Barrier, BarrierOptions } from './sync/barrier.ts'
+import type { Latch, LatchOptions } from './sync/latch.ts'
 import { WaitBuffer, type WaitBufferOptions } from './sync/wait-buffer.ts'
 import './matchers.ts'
 
 export type BarrierFactory = (size: number, options?: BarrierOptions) => Barrier
+export type LatchFactory = <T>(options?: LatchOptions) => Latch<T>
+
+/** This process's place in the run: its shard, the run id shared by all shards, and who leads. */
+export interface ShardContext extends ShardIdentity {
+  readonly runId: string
+  /** Shard 1: the one that does the run's one-off work (the trigger). */
+  readonly leader: boolean
+}
 export type WaitBufferFactory = <E = unknown>(options?: WaitBufferOptions<E>) => WaitBuffer<E>
 
 function taskMeta(task: TestContext['task']): ScaletestTaskMeta {
@@ -75,20 +86,34 @@ export const scaleTest = base
     })
     return recorder
   })
-  .extend('barrier', ({ signal, task }, { onCleanup }) => {
+  .extend('coordinator', async ({ task }, { onCleanup }): Promise<Coordinator> => {
+    const coordinator = await coordinatorFromEnv(process.env, { scope: task.id })
+    onCleanup(() => coordinator.close())
+    return coordinator
+  })
+  .extend('shard', ({ coordinator, task }): ShardContext => {
+    const { shard, runId } = coordinator
+    if (shard.count > 1) taskMeta(task).shard = { index: shard.index, count: shard.count, runId }
+    return { index: shard.index, count: shard.count, runId, leader: isLeader(shard) }
+  })
+  .extend('barrier', ({ signal, coordinator, task }, { onCleanup }) => {
     const barriers: Barrier[] = []
     onCleanup(() => {
       if (barriers.length > 0) taskMeta(task).barriers = barriers.map((b) => b.stats())
       for (const barrier of barriers) barrier.cancel('the test finished')
     })
     const factory: BarrierFactory = (size, options = {}) => {
-      const barrier = new Barrier(size, {
+      const barrier = coordinator.barrier(size, {
         ...options,
         signal: options.signal ? AbortSignal.any([options.signal, signal]) : signal,
       })
       barriers.push(barrier)
       return barrier
     }
+    return factory
+  })
+  .extend('latch', ({ coordinator }) => {
+    const factory: LatchFactory = <T>(options?: LatchOptions) => coordinator.latch<T>(options)
     return factory
   })
   .extend('waitBuffer', ({ signal }, { onCleanup }) => {
@@ -108,8 +133,9 @@ export const scaleTest = base
     }
     return factory
   })
-  .extend('harness', ({ config, logger, task, signal }, { onCleanup }) => {
+  .extend('harness', ({ config, logger, task, signal, shard }, { onCleanup }) => {
     const harness = new TestHarness({
+      shard,
       strategy: fromConcurrency(config.concurrency),
       cleanupStrategy: fromConcurrency(config.cleanupConcurrency),
       timeoutMs: config.timeoutMs,

@@ -1,4 +1,5 @@
-// The scenario's metrics, with Coder's names, labels and buckets (scaletest/chat/metrics.go).
+// The scenario's metrics, with Coder's names, help, labels and buckets (scaletest/chat/metrics.go; the
+// current revision has no run_id label).
 
 import type { MetricsRecorder } from '@scaletest/vitest'
 
@@ -7,14 +8,14 @@ export type Stage = 'create_chat' | 'create_message' | 'stream_open' | 'stream_e
 
 const STAGES: Stage[] = ['create_chat', 'create_message', 'stream_open', 'stream_ended_early', 'status_error']
 
-const LATENCY_BUCKETS = [
-  0.05, 0.079, 0.125, 0.197, 0.312, 0.493, 0.78, 1.233, 1.948, 3.08, 4.868, 7.694, 12.162, 19.224, 30.386,
-  48.03, 75.918, 120,
-]
-const DURATION_BUCKETS = [
-  0.1, 0.16, 0.256, 0.411, 0.658, 1.054, 1.687, 2.702, 4.328, 6.932, 11.101, 17.779, 28.473, 45.601, 73.032,
-  116.963, 187.32, 300,
-]
+/** prometheus.ExponentialBucketsRange: `count` buckets from `min` to `max`, each a constant factor apart. */
+export function exponentialBucketsRange(min: number, max: number, count: number): number[] {
+  const factor = (max / min) ** (1 / (count - 1))
+  return Array.from({ length: count }, (_, i) => min * factor ** i)
+}
+
+const LATENCY_BUCKETS = exponentialBucketsRange(0.05, 120, 18)
+const DURATION_BUCKETS = exponentialBucketsRange(0.1, 300, 18)
 
 export const STAGE_FAILURES = 'coderd_scaletest_chat_stage_failures_total'
 export const TURNS_COMPLETED = 'coderd_scaletest_chat_turns_completed_total'
@@ -26,39 +27,45 @@ export function chatMetrics(recorder: MetricsRecorder) {
   const h = (name: string, help: string, buckets: number[]) => recorder.histogram(name, { help, buckets })
   const createLatency = h(
     'coderd_scaletest_chat_create_latency_seconds',
-    'Latency of creating a chat.',
+    'Time in seconds to create a chat and enqueue the initial turn.',
     LATENCY_BUCKETS,
   )
   const messageLatency = h(
     'coderd_scaletest_chat_message_latency_seconds',
-    'Latency of sending a chat message.',
+    'Time in seconds to add a follow-up message to an existing chat.',
     LATENCY_BUCKETS,
   )
   const conversation = h(
     'coderd_scaletest_chat_conversation_duration_seconds',
-    'Duration of a whole conversation.',
+    'Time in seconds from chat creation start until the conversation finishes or errors.',
     DURATION_BUCKETS,
   )
   const toRunning = h(
     'coderd_scaletest_chat_time_to_running_seconds',
-    'Time to the running status.',
+    'Time in seconds from the start of a chat turn until the chat enters running status.',
     DURATION_BUCKETS,
   )
   const toOutput = h(
     'coderd_scaletest_chat_time_to_first_output_seconds',
-    'Time to the first output.',
+    'Time in seconds from the start of a chat turn until the first output is received.',
     DURATION_BUCKETS,
   )
   const toTerminal = h(
     'coderd_scaletest_chat_time_to_terminal_status_seconds',
-    'Time to a terminal status.',
+    'Time in seconds from the start of a chat turn until a terminal status is received.',
     DURATION_BUCKETS,
   )
-  const stageFailures = recorder.counter(STAGE_FAILURES, { help: 'Chat failures by stage.' })
-  const terminal = recorder.counter(TERMINAL_STATUS, { help: 'Terminal chat statuses.' })
-  const turns = recorder.counter(TURNS_COMPLETED, { help: 'Chat turns completed.' })
-  const retries = recorder.counter(RETRY_EVENTS, { help: 'Chat retry events seen.' })
-  const active = recorder.gauge(ACTIVE_STREAMS, { help: 'Open chat streams.' })
+  const stageFailures = recorder.counter(STAGE_FAILURES, {
+    help: 'Total number of terminal stage-specific chat runner failures.',
+  })
+  const terminal = recorder.counter(TERMINAL_STATUS, {
+    help: 'Total number of terminal chat statuses observed.',
+  })
+  const turns = recorder.counter(TURNS_COMPLETED, {
+    help: 'Total number of chat turns completed successfully.',
+  })
+  const retries = recorder.counter(RETRY_EVENTS, { help: 'Total number of chat retry events observed.' })
+  const active = recorder.gauge(ACTIVE_STREAMS, { help: 'Current number of active chat streams.' })
   // Created at zero so an honest run still exports (and gates on) them.
   for (const stage of STAGES) stageFailures.inc({ stage }, 0)
   turns.inc({}, 0)

@@ -49,11 +49,16 @@ export async function ensureProviderAndModel(
       provider = await coder.aiProvider(PROVIDER_NAME, signal) // another run created it first
     }
   }
-  if (provider.type !== 'openai-compat' || provider.display_name !== PROVIDER_DISPLAY_NAME)
+  if (provider.type !== 'openai-compat')
+    throw new Error(`refusing to use scaletest AI provider ${provider.id} with type "${provider.type}"`)
+  if (provider.display_name !== PROVIDER_DISPLAY_NAME)
     throw new Error(
-      `AI provider ${PROVIDER_NAME} exists with another type or display name; refusing to use it`,
+      `refusing to use scaletest AI provider ${provider.id} with display name "${provider.display_name}"`,
     )
-  if (!provider.enabled) throw new Error(`AI provider ${PROVIDER_NAME} is disabled`)
+  if (!provider.enabled)
+    throw new Error(
+      `existing scaletest AI provider ${provider.id} is disabled; re-enable or delete it before running scaletests`,
+    )
   if (provider.base_url !== baseUrl || !provider.api_keys?.length) {
     provider = await coder.updateAIProvider(
       PROVIDER_NAME,
@@ -64,9 +69,11 @@ export async function ensureProviderAndModel(
     options.log(`updated AI provider ${PROVIDER_NAME} to ${baseUrl}`)
   }
   const models = await coder.chatModelConfigs(signal)
-  let model = models.find(
-    (m) => m.provider === 'openai-compat' && m.model === MODEL && m.ai_provider_id === provider.id,
-  )
+  let model = models.find((m) => m.model === MODEL && m.ai_provider_id === provider.id)
+  if (model?.enabled === false)
+    throw new Error(
+      `existing scaletest chat model config ${model.id} is disabled; re-enable or delete it before running scaletests`,
+    )
   if (!model)
     model = await coder.createChatModelConfig(
       {

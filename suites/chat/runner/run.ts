@@ -1,5 +1,6 @@
 // One chat runner per (workspace, chat) pair (Coder: scaletest/chat/run.go). Creates the chat (which queues
-// turn 1), follows its stream, sends follow-ups after a turn-start gate, and archives the chat in cleanup.
+// turn 1), follows its stream, sends the prompt again for every later turn (after the turn-start gate once
+// turn 1 is done), and archives the chat in cleanup.
 
 import { performance } from 'node:perf_hooks'
 
@@ -10,9 +11,10 @@ export interface ChatRunnerConfig {
   workspaceId: string | undefined
   modelConfigId: string
   organizationId: string
+  /** Sent on every turn (Coder: `--prompt`, "Text prompt to send on every turn in each chat"). */
   prompt: string
-  followUpPrompt: string
   turns: number
+  turnStartDelayMs: number
   turnTimeoutMs: number
 }
 
@@ -33,24 +35,32 @@ class StageError extends Error {
   }
 }
 
+const NIL_UUID = '00000000-0000-0000-0000-000000000000'
+
 export function chatRunner(config: ChatRunnerConfig, deps: ChatRunnerDeps): Runner {
   const { coder, metrics } = deps
   let chatId: string | undefined
-  let turnsCompleted = 0
-  let retryCount = 0
-  let eventCount = 0
-  let finalStatus = ''
-  let failureStage = ''
-  let sawFirstOutput = false
-  let totalSeconds = 0
+  const result = {
+    finalStatus: '',
+    failureStage: '',
+    totalSeconds: 0,
+    sawFirstOutput: false,
+    retryCount: 0,
+    eventCount: 0,
+    turnsCompleted: 0,
+  }
 
   return {
     async run({ signal, log }) {
-      const started = performance.now()
+      const conversationStart = performance.now()
       let stream: CoderStream<ChatStreamEvent> | undefined
       let gateReported = false
+      const markReady = () => {
+        if (gateReported) return
+        gateReported = true
+        deps.turnStartGate?.ready()
+      }
       try {
-        const t0 = performance.now()
         const chat = await coder
           .createChat(
             {
@@ -62,111 +72,142 @@ export function chatRunner(config: ChatRunnerConfig, deps: ChatRunnerDeps): Runn
             signal,
           )
           .catch((error: Error) => {
-            throw new StageError('create_chat', error.message)
+            throw new StageError('create_chat', `create chat: ${error.message}`)
           })
-        metrics.createLatency((performance.now() - t0) / 1000)
+        metrics.createLatency((performance.now() - conversationStart) / 1000)
         chatId = chat.id
         deps.created.add(chat.id)
         log(`created chat ${chat.id}`)
+        // POST /chats already queued turn 1: stream at once, gate only the follow-ups.
         stream = await coder.streamChat(chat.id, { signal }).catch((error: Error) => {
-          throw new StageError('stream_open', error.message)
+          throw new StageError('stream_open', `stream chat: ${error.message}`)
         })
         metrics.streamOpened()
-        const events = stream[Symbol.asyncIterator]()
-        let lastMessageId = 0
-        for (let turn = 1; turn <= config.turns; turn++) {
-          const phase: Phase = turn === 1 ? 'initial' : 'follow_up'
-          let turnStart = t0
-          if (turn > 1) {
-            if (!gateReported && deps.turnStartGate) {
-              gateReported = true
-              deps.turnStartGate.ready()
-              await raceAbort(deps.turnStartGate.released, signal)
-            }
-            turnStart = performance.now()
-            await coder
-              .createChatMessage(chat.id, [{ type: 'text', text: config.followUpPrompt }], signal)
-              .catch((error: Error) => {
-                throw new StageError('create_message', error.message)
-              })
-            metrics.messageLatency((performance.now() - turnStart) / 1000, phase)
-          }
-          const seen = { running: false, output: false }
-          const deadline = AbortSignal.any([signal, AbortSignal.timeout(config.turnTimeoutMs)])
-          for (;;) {
-            const next = await raceAbort(events.next(), deadline).catch((error: Error) => {
-              throw new StageError(
-                'stream_ended_early',
-                signal.aborted ? error.message : `turn ${turn} timed out`,
-              )
-            })
-            if (next.done) throw new StageError('stream_ended_early', `stream closed during turn ${turn}`)
-            const event = next.value
-            eventCount++
-            const elapsed = (performance.now() - turnStart) / 1000
-            if (event.type === 'retry') {
-              retryCount++
-              metrics.retryEvent()
-              log(`retry ${event.retry?.attempt}: ${event.retry?.error}`)
-              continue
-            }
-            if (event.type === 'error') {
-              failureStage = 'status_error'
-              log(`error event: ${event.error?.message}`)
-              continue
-            }
-            const isOutput =
-              event.type === 'message_part' ||
-              (event.type === 'message' &&
-                event.message?.role === 'assistant' &&
-                event.message.id > lastMessageId)
-            if (event.type === 'message' && event.message)
-              lastMessageId = Math.max(lastMessageId, event.message.id)
-            // A turn finished before attach replays as `message` only: output implies it ran.
-            if (isOutput) seen.running = true
-            if (isOutput && !seen.output) {
-              seen.output = true
-              sawFirstOutput = true
-              metrics.timeToFirstOutput(elapsed, phase)
-            }
-            if (event.type !== 'status' || !event.status) continue
-            const s = event.status.status
-            if (s === 'running' && !seen.running) {
-              seen.running = true
-              metrics.timeToRunning(elapsed, phase)
-            } else if (s === 'error') {
-              metrics.timeToTerminal(elapsed, phase)
-              metrics.terminalStatus('error')
-              finalStatus = 'error'
-              const detail = await coder.chat(chat.id, signal).catch(() => undefined)
-              const lastError =
-                typeof detail?.last_error === 'string' ? detail.last_error : detail?.last_error?.message
-              throw new StageError('status_error', lastError ?? 'chat entered the error status')
-            } else if (s === 'waiting' && seen.running && seen.output) {
-              metrics.timeToTerminal(elapsed, phase)
-              metrics.terminalStatus('waiting')
-              metrics.turnCompleted()
-              turnsCompleted++
-              finalStatus = 'waiting'
-              break
-            }
-          }
-        }
-        totalSeconds = (performance.now() - started) / 1000
-        metrics.conversation(totalSeconds)
+        await conversation(chat.id, stream, signal, log)
       } catch (error) {
-        totalSeconds = (performance.now() - started) / 1000
         if (error instanceof StageError) {
-          failureStage = error.stage
+          result.failureStage = error.stage
           metrics.stageFailure(error.stage)
         }
         throw error
       } finally {
+        // Conversation duration is observed for failed runs too (scaletest/chat/run.go Run).
+        result.totalSeconds = (performance.now() - conversationStart) / 1000
+        metrics.conversation(result.totalSeconds)
         // Let the others pass the gate even when this chat failed before it.
-        if (!gateReported) deps.turnStartGate?.ready()
+        markReady()
         if (stream) {
           metrics.streamClosed()
           await stream.close()
+        }
+      }
+
+      // scaletest/chat/run.go runConversation + handleStatusEvent, event by event.
+      async function conversation(
+        id: string,
+        stream: CoderStream<ChatStreamEvent>,
+        signal: AbortSignal,
+        log: (m: string) => void,
+      ): Promise<void> {
+        const events = stream[Symbol.asyncIterator]()
+        let phase: Phase = 'initial'
+        let turnStart = conversationStart
+        let turnDeadline = AbortSignal.any([signal, AbortSignal.timeout(config.turnTimeoutMs)])
+        let lastStatus = ''
+        let lastStreamError = ''
+        let sawRunning = false
+        let sawOutput = false
+        const firstOutput = () => {
+          if (sawOutput) return
+          sawOutput = true
+          result.sawFirstOutput = true
+          metrics.timeToFirstOutput((performance.now() - turnStart) / 1000, phase)
+        }
+        for (;;) {
+          const next = await raceAbort(events.next(), turnDeadline).catch((error: Error) => {
+            if (signal.aborted) throw error
+            throw new StageError(
+              'stream_ended_early',
+              turnDeadline.aborted
+                ? `chat ${id} turn ${result.turnsCompleted + 1} timed out after ${config.turnTimeoutMs} ms`
+                : `chat ${id} stream failed: ${error.message}`,
+            )
+          })
+          if (next.done) {
+            const why = lastStreamError ? `: ${lastStreamError}` : ''
+            throw new StageError(
+              'stream_ended_early',
+              `chat ${id} stream ended before completing ${result.turnsCompleted} of ${config.turns} turns${why}`,
+            )
+          }
+          const event = next.value
+          result.eventCount++
+          if (event.type === 'message_part') firstOutput()
+          // A turn finished before attach replays as `message` rows, not `message_part` deltas.
+          else if (event.type === 'message' && event.message?.role === 'assistant') firstOutput()
+          else if (event.type === 'retry') {
+            result.retryCount++
+            metrics.retryEvent()
+            log(
+              `chat retry event: attempt ${event.retry?.attempt} in ${event.retry?.delay_ms}ms: ${event.retry?.error}`,
+            )
+          } else if (event.type === 'error') {
+            if (event.error?.message) lastStreamError = event.error.message
+            log(`chat stream error: ${event.error?.message ?? '(no message)'}`)
+          } else if (event.type === 'status' && event.status) {
+            const status = event.status.status
+            if (status === lastStatus) continue
+            // A `waiting` with no output yet after `running` (or on a later turn) is not the turn's end.
+            if (status === 'waiting' && !sawOutput && (sawRunning || result.turnsCompleted > 0)) continue
+            lastStatus = status
+            const elapsed = (performance.now() - turnStart) / 1000
+            if (status === 'running') {
+              sawRunning = true
+              metrics.timeToRunning(elapsed, phase)
+            } else if (status === 'error') {
+              result.finalStatus = 'error'
+              metrics.timeToTerminal(elapsed, phase)
+              metrics.terminalStatus('error')
+              throw new StageError(
+                'status_error',
+                `chat ${id} reached error status: ${lastStreamError || 'chat reached error status'}`,
+              )
+            } else if (status === 'waiting') {
+              result.turnsCompleted++
+              metrics.timeToTerminal(elapsed, phase)
+              metrics.terminalStatus('waiting')
+              metrics.turnCompleted()
+              log(`chat completed turn ${result.turnsCompleted}/${config.turns}`)
+              if (result.turnsCompleted >= config.turns) {
+                result.finalStatus = 'waiting'
+                return
+              }
+              if (result.turnsCompleted === 1 && deps.turnStartGate) {
+                markReady()
+                await raceAbort(deps.turnStartGate.released, signal)
+              }
+              phase = 'follow_up'
+              turnStart = performance.now()
+              turnDeadline = AbortSignal.any([signal, AbortSignal.timeout(config.turnTimeoutMs)])
+              lastStatus = ''
+              lastStreamError = ''
+              sawRunning = false
+              sawOutput = false
+              await coder
+                .createChatMessage(
+                  id,
+                  { content: [{ type: 'text', text: config.prompt }], model_config_id: config.modelConfigId },
+                  signal,
+                )
+                .catch((error: Error) => {
+                  throw new StageError(
+                    'create_message',
+                    `create chat message for turn ${result.turnsCompleted + 1}: ${error.message}`,
+                  )
+                })
+              metrics.messageLatency((performance.now() - turnStart) / 1000, phase)
+            }
+          }
         }
       }
     },
@@ -176,16 +217,19 @@ export function chatRunner(config: ChatRunnerConfig, deps: ChatRunnerDeps): Runn
       deps.created.delete(chatId)
       log(`archived chat ${chatId}`)
     },
+    // scaletest/chat/run.go GetMetrics.
     metrics: () => ({
-      chat_id: chatId ?? '',
-      final_status: finalStatus,
-      failure_stage: failureStage,
-      total_duration_seconds: totalSeconds,
-      saw_first_output: sawFirstOutput,
-      retry_count: retryCount,
-      event_count: eventCount,
+      workspace_id: config.workspaceId ?? NIL_UUID,
+      turn_start_delay_ms: config.turnStartDelayMs,
+      chat_id: chatId ?? NIL_UUID,
+      final_status: result.finalStatus,
+      failure_stage: result.failureStage,
+      total_duration_seconds: result.totalSeconds,
+      saw_first_output: result.sawFirstOutput,
+      retry_count: result.retryCount,
+      event_count: result.eventCount,
       turns_requested: config.turns,
-      turns_completed: turnsCompleted,
+      turns_completed: result.turnsCompleted,
     }),
   }
 }

@@ -14,9 +14,14 @@ export interface ScenarioRun {
 }
 
 /** `file` is relative to the repository root; the suite's mock choice is not inherited. */
-export function spawnScenario(file: string, env: NodeJS.ProcessEnv): ScenarioRun {
+export function spawnScenario(file: string, env: NodeJS.ProcessEnv, args: string[] = []): ScenarioRun {
+  return spawnVitest(['run', file, ...args], env)
+}
+
+/** `vitest <args>` from the repository root, e.g. `run --merge-reports <dir>`. */
+export function spawnVitest(args: string[], env: NodeJS.ProcessEnv): ScenarioRun {
   const { SCALETEST_MOCKS: _m, SCALETEST_REQUIRE_DOCKER: _r, ...inherited } = process.env
-  const child = spawn(process.execPath, [join(repoRoot, 'node_modules/vitest/vitest.mjs'), 'run', file], {
+  const child = spawn(process.execPath, [join(repoRoot, 'node_modules/vitest/vitest.mjs'), ...args], {
     cwd: repoRoot,
     // Its own process group, so a test can signal it as a terminal would.
     detached: true,

@@ -38,8 +38,43 @@ describe('runCoderdCli', () => {
         password: 'env-password-1',
       })
       expect((await anon.as(login.session_token).ok('GET', '/api/v2/users/me')).roles[0].name).toBe('owner')
+      expect(await anon.as(login.session_token).ok('GET', '/api/v2/experiments')).toEqual([
+        'workspace-build-updates',
+      ])
     } finally {
       await started.close()
+    }
+  })
+
+  it('enables the --experiments given, none for an empty list', async () => {
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {})
+    process.env.CODER_FIRST_USER_PASSWORD = 'env-password-1'
+    for (const [flag, expected] of [
+      ['', []],
+      ['workspace-build-updates, agents', ['workspace-build-updates', 'agents']],
+    ] as const) {
+      log.mockClear()
+      const started = await runCoderdCli([
+        '--address',
+        '127.0.0.1:0',
+        '--first-user-email',
+        'admin@example.com',
+        '--first-user-username',
+        'admin',
+        '--experiments',
+        flag,
+      ])
+      try {
+        const url = LISTEN_LINE.exec(String(log.mock.calls[0]![0]))![1]!
+        const anon = new SimClient(url)
+        const login = await anon.ok('POST', '/api/v2/users/login', {
+          email: 'admin@example.com',
+          password: 'env-password-1',
+        })
+        expect(await anon.as(login.session_token).ok('GET', '/api/v2/experiments')).toEqual(expected)
+      } finally {
+        await started.close()
+      }
     }
   })
 

@@ -27,7 +27,12 @@ flags:
   --acquire-delay-ms N            pending to running delay once a daemon is free (default 0)
   --heartbeat-ms N                SSE/WebSocket ping interval (default 15000)
   --autobuild-poll-interval-ms N  autostart executor tick (default 60000)
+  --prebuilds-reconcile-interval-ms N      prebuilds reconciler tick (default 500)
+  --dynamic-parameters-evaluation-cost-ms N  time one dynamic-parameters evaluation holds an evaluator (default 0)
+  --dynamic-parameters-cold-cost-ms N     extra cost of a version's first evaluation (default 0)
+  --dynamic-parameters-evaluators N       evaluations that run at once (default 4)
   --no-user-notifications         do not send User Account Created/Deleted notifications
+  --experiments A,B               enabled experiments, as CODER_EXPERIMENTS (default workspace-build-updates; '' for none)
   --help                          print this help
 `
 
@@ -37,6 +42,12 @@ const integer = (flag: string, value: string | undefined): number | undefined =>
   if (!Number.isInteger(n) || n < 0)
     throw new Error(`--${flag} must be a non-negative integer, got '${value}'`)
   return n
+}
+
+/** The fields that were given, or undefined when none was. */
+function defined<T extends Record<string, number | undefined>>(fields: T): Partial<T> | undefined {
+  const out = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Partial<T>
+  return Object.keys(out).length > 0 ? out : undefined
 }
 
 function parseTags(value: string): Record<string, string> {
@@ -74,6 +85,11 @@ export async function runCoderdCli(argv: string[]): Promise<{ close(): Promise<v
       'acquire-delay-ms': { type: 'string' },
       'heartbeat-ms': { type: 'string' },
       'autobuild-poll-interval-ms': { type: 'string' },
+      'prebuilds-reconcile-interval-ms': { type: 'string' },
+      'dynamic-parameters-evaluation-cost-ms': { type: 'string' },
+      'dynamic-parameters-cold-cost-ms': { type: 'string' },
+      'dynamic-parameters-evaluators': { type: 'string' },
+      experiments: { type: 'string' },
       'no-user-notifications': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -111,7 +127,27 @@ export async function runCoderdCli(argv: string[]): Promise<{ close(): Promise<v
     acquireDelayMs: integer('acquire-delay-ms', values['acquire-delay-ms']),
     heartbeatMs: integer('heartbeat-ms', values['heartbeat-ms']),
     autobuildPollIntervalMs: integer('autobuild-poll-interval-ms', values['autobuild-poll-interval-ms']),
+    ...(values.experiments !== undefined && {
+      experiments: values.experiments
+        .split(',')
+        .map((e) => e.trim())
+        .filter(Boolean),
+    }),
     notifyUserEvents: !values['no-user-notifications'],
+    prebuilds: defined({
+      reconcileIntervalMs: integer(
+        'prebuilds-reconcile-interval-ms',
+        values['prebuilds-reconcile-interval-ms'],
+      ),
+    }),
+    dynamicParameters: defined({
+      evaluationCostMs: integer(
+        'dynamic-parameters-evaluation-cost-ms',
+        values['dynamic-parameters-evaluation-cost-ms'],
+      ),
+      coldCostMs: integer('dynamic-parameters-cold-cost-ms', values['dynamic-parameters-cold-cost-ms']),
+      evaluators: integer('dynamic-parameters-evaluators', values['dynamic-parameters-evaluators']),
+    }),
   }
   for (const key of Object.keys(options) as (keyof CoderdSimulatorOptions)[])
     if (options[key] === undefined) delete options[key]

@@ -1,3 +1,4 @@
+import { PREBUILDS_USER_ID, systemUser } from './prebuilds/system-user.ts'
 import type {
   BuildRecord,
   JobRecord,
@@ -31,8 +32,8 @@ export function userJson(user: UserRecord) {
   return {
     id: user.id,
     username: user.username,
-    avatar_url: '',
-    name: user.name,
+    // codersdk/users.go MinimalUser: name and avatar_url are omitempty.
+    ...(user.name !== '' && { name: user.name }),
     email: user.email,
     created_at: user.createdAt,
     updated_at: user.updatedAt,
@@ -55,7 +56,6 @@ export function organizationJson(org: OrganizationRecord) {
     created_at: org.createdAt,
     updated_at: org.updatedAt,
     is_default: org.isDefault,
-    default_org_member_roles: [],
   }
 }
 
@@ -75,6 +75,8 @@ export function jobJson(state: SimState, view: JobView, job: JobRecord) {
   return {
     id: job.id,
     created_at: job.createdAt,
+    // codersdk/provisionerdaemons.go ProvisionerJob.InitiatorID: who started the build or import.
+    initiator_id: build?.initiatorId ?? version?.createdBy ?? '00000000-0000-0000-0000-000000000000',
     ...(job.startedAt && { started_at: job.startedAt }),
     ...(job.completedAt && { completed_at: job.completedAt }),
     ...(job.canceledAt && { canceled_at: job.canceledAt }),
@@ -116,7 +118,12 @@ export function templateVersionJson(state: SimState, view: JobView, version: Tem
     message: version.message,
     job: jobJson(state, view, job),
     readme: '',
-    created_by: { id: version.createdBy, username: creator?.username ?? '', avatar_url: '' },
+    // codersdk.MinimalUser: name and avatar_url are omitempty.
+    created_by: {
+      id: version.createdBy,
+      username: creator?.username ?? '',
+      ...(creator?.name && { name: creator.name }),
+    },
     archived: version.archived,
     warnings: [],
     matched_provisioners: view.matched(job.tags),
@@ -127,7 +134,8 @@ export function templateVersionJson(state: SimState, view: JobView, version: Tem
 export function templateJson(state: SimState, template: TemplateRecord) {
   const org = state.organizations.get(template.organizationId)
   const creator = state.users.get(template.createdBy)
-  const stats = { P50: null, P95: null }
+  // codersdk/templates.go TransitionStats: `p50`/`p95` are *int64, null until builds are timed.
+  const stats = { p50: null, p95: null }
   return {
     id: template.id,
     created_at: template.createdAt,
@@ -178,8 +186,8 @@ export function buildStatus(transition: Transition, jobStatus: string): string {
 
 export function buildJson(state: SimState, view: JobView, build: BuildRecord) {
   const workspace = state.workspaces.get(build.workspaceId)!
-  const owner = state.users.get(workspace.ownerId)
-  const initiator = state.users.get(build.initiatorId)
+  const owner = state.users.get(workspace.ownerId) ?? systemUser(workspace.ownerId)
+  const initiator = state.users.get(build.initiatorId) ?? systemUser(build.initiatorId)
   const version = state.templateVersions.get(build.templateVersionId)
   const job = state.jobOf(build)
   const agentReady = build.transition === 'start' && job.status === 'succeeded'
@@ -200,6 +208,9 @@ export function buildJson(state: SimState, view: JobView, build: BuildRecord) {
     initiator_name: initiator?.username ?? '',
     job: jobJson(state, view, job),
     reason: build.reason,
+    // codersdk.NullTime: null while no deadline is set (Coder sends the key, not omits it).
+    deadline: null,
+    max_deadline: null,
     resources: build.transition === 'delete' ? [] : [resourceJson(build, job, agentReady)],
     status: buildStatus(build.transition, job.status),
     daily_cost: 0,
@@ -249,7 +260,7 @@ function resourceJson(build: BuildRecord, job: JobRecord, agentReady: boolean) {
 }
 
 export function workspaceJson(state: SimState, view: JobView, workspace: WorkspaceRecord) {
-  const owner = state.users.get(workspace.ownerId)
+  const owner = state.users.get(workspace.ownerId) ?? systemUser(workspace.ownerId)
   const org = state.organizations.get(workspace.organizationId)
   const template = state.templates.get(workspace.templateId)
   const build = state.latestBuild(workspace)
@@ -285,6 +296,9 @@ export function workspaceJson(state: SimState, view: JobView, workspace: Workspa
     allow_renames: false,
     favorite: false,
     next_start_at: null,
-    is_prebuild: false,
+    is_prebuild: workspace.ownerId === PREBUILDS_USER_ID,
+    // codersdk/workspaces.go: the users and groups the workspace is shared with; the task it runs.
+    shared_with: [],
+    task_id: null,
   }
 }

@@ -6,6 +6,8 @@ import { authenticate, hashPassword } from './auth.ts'
 import { Autobuild } from './autobuild.ts'
 import { Chats } from './chats/routes.ts'
 import type { ChatMessage } from './chats/store.ts'
+import { DynamicParameters } from './dynamic-parameters/routes.ts'
+import { EventStreams } from './events/index.ts'
 import { apiKeyRoutes } from './handlers/api-keys.ts'
 import { buildRoutes } from './handlers/builds.ts'
 import { fileRoutes } from './handlers/files.ts'
@@ -25,6 +27,8 @@ import { InboxHub } from './notifications/inbox-hub.ts'
 import { Notifier, type NotifierStats } from './notifications/notifier.ts'
 import { SmtpDispatcher } from './notifications/smtp-dispatcher.ts'
 import { type CoderdSimulatorOptions, coderdSimulatorOptionsSchema } from './options.ts'
+import { Prebuilds, type ReconcileResult } from './prebuilds/reconciler.ts'
+import { prebuildRoutes } from './prebuilds/routes.ts'
 import { Provisioner } from './provisioner.ts'
 import type { JobRecord } from './records.ts'
 import { type Ctx, type Sim, Topics } from './sim.ts'
@@ -46,6 +50,10 @@ export interface CoderdCore {
   /** A chat's persisted messages, oldest first (for assertions). */
   chatMessages(chatId: string): ChatMessage[]
   tickAutobuild(at?: number): number
+  /** Runs one prebuilds reconciliation pass now (nothing while paused). */
+  reconcilePrebuilds(): ReconcileResult
+  /** Every HTTP and WebSocket route the simulator serves, as `{method, pattern}`. */
+  routes(): { method: string; pattern: string }[]
   close(): void
 }
 
@@ -54,7 +62,8 @@ export function createCoderdCore(input: CoderdSimulatorOptions = {}): CoderdCore
   const options = coderdSimulatorOptionsSchema.parse(input)
   const state = new SimState()
   let baseUrl = options.accessUrl ?? ''
-  const workspaceTopics = new Topics()
+  const events = new EventStreams(state, { experiments: options.experiments, faults: options.eventFaults })
+  const workspaceTopics = new Topics((id) => events.workspaceChanged(id))
   const jobTopics = new Topics()
   const faults = new FaultPlan()
   if (options.faults) faults.set(options.faults)
@@ -99,6 +108,7 @@ export function createCoderdCore(input: CoderdSimulatorOptions = {}): CoderdCore
           })
       }
       workspaceTopics.emit(workspace.id)
+      events.jobChanged(job)
     }
     const version = job.templateVersionId ? state.templateVersions.get(job.templateVersionId) : undefined
     if (version) version.updatedAt = job.updatedAt
@@ -125,6 +135,7 @@ export function createCoderdCore(input: CoderdSimulatorOptions = {}): CoderdCore
     jobTopics,
     baseUrl: () => baseUrl,
     enqueueJob: (job) => {
+      events.jobChanged(job)
       provisioner.enqueue(job)
       jobTopics.emit(job.id)
     },
@@ -142,7 +153,11 @@ export function createCoderdCore(input: CoderdSimulatorOptions = {}): CoderdCore
   const chats = new Chats(options.chats)
   streams.addRoute('/api/experimental/chats/:id/stream', (ctx) => chats.stream(ctx))
   streams.addRoute('/api/v2/chats/:id/stream', (ctx) => chats.stream(ctx))
+  for (const [pattern, handler] of events.upgradeRoutes()) streams.addRoute(pattern, handler)
   const autobuild = new Autobuild(sim, options.autobuildPollIntervalMs)
+  const prebuilds = new Prebuilds(sim, options.prebuilds)
+  const dynamicParameters = new DynamicParameters(options.dynamicParameters)
+  for (const [pattern, handler] of dynamicParameters.streams()) streams.addRoute(pattern, handler)
   const router = new Router<Ctx>()
   for (const route of [
     ...adminRoutes(streams, autobuild),
@@ -157,6 +172,9 @@ export function createCoderdCore(input: CoderdSimulatorOptions = {}): CoderdCore
     streams.watchRoute(),
     ...notificationRoutes(),
     ...chats.routes(),
+    ...prebuildRoutes(prebuilds),
+    ...dynamicParameters.routes(),
+    ...events.routes(),
   ])
     router.add(route)
 
@@ -199,8 +217,12 @@ export function createCoderdCore(input: CoderdSimulatorOptions = {}): CoderdCore
     notificationStats: () => ({ ...notifier.stats }),
     chatMessages: (id) => [...(chats.store.chats.get(id)?.messages ?? [])],
     tickAutobuild: (at) => autobuild.tick(at ?? Date.now()),
+    reconcilePrebuilds: () => prebuilds.tick(),
+    routes: () => [...router.routes(), ...streams.routes()],
     close() {
       autobuild.close()
+      prebuilds.close()
+      dynamicParameters.close()
       provisioner.close()
       notifier.close()
       hub.closeAll()

@@ -1,4 +1,5 @@
 export { type CoderdCore, createCoderdCore } from './core.ts'
+export type { EventFaults } from './events/index.ts'
 export { createCoderdHandlers } from './msw-handlers.ts'
 export {
   TEMPLATE_DELETED,

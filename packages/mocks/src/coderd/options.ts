@@ -1,5 +1,7 @@
 import { z } from 'zod'
 
+import { eventFaultsSchema } from './events/admin.ts'
+import { WORKSPACE_BUILD_UPDATES } from './events/experiments.ts'
 import { notificationFaultsSchema } from './notifications/faults.ts'
 
 const ms = z.number().int().min(0)
@@ -60,8 +62,29 @@ export const coderdSimulatorOptionsSchema = z.strictObject({
       maxAttempts: z.number().int().min(1).optional(),
       retryBaseMs: z.number().int().min(0).optional(),
       requestTimeoutMs: z.number().int().min(1).optional(),
+      providerHeaders: z.record(z.string(), z.string()).optional(),
     })
     .optional(),
+  /** Prebuilds reconciler (prebuilds/reconciler.ts): tick interval (Coder: 1m) and initial pause. */
+  prebuilds: z
+    .strictObject({
+      reconcileIntervalMs: z.number().int().min(10).default(500),
+      paused: z.boolean().default(false),
+    })
+    .prefault({}),
+  /** Dynamic-parameters evaluation cost (dynamic-parameters/cost.ts): per evaluation, first per version, parallel slots. */
+  dynamicParameters: z
+    .strictObject({
+      evaluationCostMs: ms.default(0),
+      coldCostMs: ms.default(0),
+      evaluators: z.number().int().min(1).default(4),
+      sessionTimeoutMs: z.number().int().min(1).default(180_000),
+    })
+    .prefault({}),
+  /** Enabled experiments (CODER_EXPERIMENTS); `GET /api/v2/experiments` lists them. */
+  experiments: z.array(z.string().min(1)).default([WORKSPACE_BUILD_UPDATES]),
+  /** Initial event-stream faults; change them later with `POST /__admin/event-faults`. */
+  eventFaults: eventFaultsSchema.optional(),
   /** Initial notification faults; change them later with `setFaults()` or `POST /__admin/faults`. */
   faults: notificationFaultsSchema.optional(),
 })

@@ -73,3 +73,18 @@ export function firesAt(schedule: WeeklySchedule, minuteStart: number): boolean 
   const day = DAY_NAMES.indexOf(String(parts.weekday).toLowerCase())
   return schedule.minutes.has(Number(parts.minute)) && schedule.hours.has(hour) && schedule.days.has(day)
 }
+
+const MINUTE = 60_000
+/** A weekly schedule fires at least once a week; a little more covers DST shifts. */
+const SEARCH_LIMIT_MINUTES = 8 * 24 * 60
+
+/**
+ * `sched.Next(t)` (robfig/cron as coderd/schedule/cron wraps it): the first minute strictly after
+ * `t` at which the schedule fires, in ms since epoch, or undefined if none within eight days.
+ */
+export function nextFireAfter(schedule: WeeklySchedule, t: number): number | undefined {
+  let minute = Math.floor(t / MINUTE) * MINUTE + MINUTE
+  for (let i = 0; i < SEARCH_LIMIT_MINUTES; i++, minute += MINUTE)
+    if (firesAt(schedule, minute)) return minute
+  return undefined
+}

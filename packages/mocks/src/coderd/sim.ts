@@ -18,6 +18,12 @@ type Listener = () => void
 /** Subscribers keyed by an id (a workspace or a job), so a change wakes only its watchers. */
 export class Topics {
   #topics = new Map<string, Set<Listener>>()
+  #onEmit: ((id: string) => void) | undefined
+
+  /** `onEmit` hears every emit, subscribed or not (the per-owner workspace-updates stream). */
+  constructor(onEmit?: (id: string) => void) {
+    this.#onEmit = onEmit
+  }
 
   on(id: string, listener: Listener): () => void {
     let set = this.#topics.get(id)
@@ -35,6 +41,7 @@ export class Topics {
   emit(id: string): void {
     const set = this.#topics.get(id)
     if (set) for (const listener of [...set]) listener()
+    this.#onEmit?.(id)
   }
 }
 

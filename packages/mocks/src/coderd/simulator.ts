@@ -21,6 +21,8 @@ export interface CoderdSimulator {
   chatMessages(chatId: string): ChatMessage[]
   /** Runs one autostart executor pass now (or at `at`, ms since epoch); returns the builds started. */
   tickAutobuild(at?: number): number
+  /** Runs one prebuilds reconciliation pass now (nothing while paused). */
+  reconcilePrebuilds(): { created: number; deleted: number }
   close(): Promise<void>
 }
 
@@ -49,6 +51,7 @@ export async function startCoderdSimulator(input: CoderdSimulatorOptions = {}): 
     notificationStats: () => core.notificationStats(),
     chatMessages: (id) => core.chatMessages(id),
     tickAutobuild: (at) => core.tickAutobuild(at),
+    reconcilePrebuilds: () => core.reconcilePrebuilds(),
     close() {
       closing ??= (async () => {
         core.close()

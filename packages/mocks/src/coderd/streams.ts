@@ -49,6 +49,11 @@ export class Streams {
     this.#routes.add({ method: 'GET', pattern, handler })
   }
 
+  /** The WebSocket routes, as `{method, pattern}`. */
+  routes(): { method: string; pattern: string }[] {
+    return this.#routes.routes()
+  }
+
   get openSockets(): number {
     return this.#sockets.size
   }

@@ -4,7 +4,7 @@ import * as c from './chat-schemas.ts'
 import { seg } from './client-core.ts'
 import { CoderWorkspacesClient } from './client-workspaces.ts'
 import type { CoderStream } from './stream.ts'
-import { type DialOptions, dialJsonWebSocket } from './websocket-stream.ts'
+import { type DialOptions, dialJsonWebSocket, type LastFrames } from './websocket-stream.ts'
 
 export const EXPERIMENTAL = '/api/experimental'
 
@@ -20,6 +20,11 @@ export interface CreateChatRequest {
   model_config_id?: string
   organization_id?: string
   labels?: Record<string, string>
+}
+
+export interface CreateChatMessageRequest {
+  content: ChatInputPart[]
+  model_config_id?: string
 }
 
 export interface CreateAIProviderRequest {
@@ -71,15 +76,13 @@ export class CoderChatsClient extends CoderWorkspacesClient {
     })
   }
 
-  createChatMessage(id: string, content: ChatInputPart[], signal?: AbortSignal) {
+  /** codersdk CreateChatMessageRequest: `{content, model_config_id?}` → 200. */
+  createChatMessage(id: string, req: CreateChatMessageRequest, signal?: AbortSignal) {
     return this.transport.json(
       c.createChatMessageResponseSchema,
       'POST',
       `${EXPERIMENTAL}/chats/${seg(id)}/messages`,
-      {
-        json: { content },
-        signal,
-      },
+      { json: req, signal },
     )
   }
 
@@ -131,13 +134,24 @@ export class CoderChatsClient extends CoderWorkspacesClient {
   }
 }
 
-/** Bare arrays pass through; `data` envelopes unwrap; `ping` is dropped; `error` becomes an `error` event. */
-export function decodeChatFrame(frame: z.infer<typeof c.chatStreamFrameSchema>): c.ChatStreamEvent[] {
+/**
+ * Bare arrays pass through; `data` envelopes unwrap; `ping` is dropped; an `error` envelope becomes the
+ * stream's last event, an `error` with its Response's "message: detail", and ends the stream, as
+ * codersdk/chats.go StreamChat does (formatChatStreamResponseError).
+ */
+export function decodeChatFrame(
+  frame: z.infer<typeof c.chatStreamFrameSchema>,
+): c.ChatStreamEvent[] | LastFrames<c.ChatStreamEvent> {
   if (Array.isArray(frame)) return frame
   if (frame.type === 'ping') return []
-  if (frame.type === 'error') {
-    const data = frame.data as { message?: string } | undefined
-    return [{ type: 'error', error: { message: data?.message ?? JSON.stringify(frame.data) } }]
-  }
+  if (frame.type === 'error')
+    return { frames: [{ type: 'error', error: { message: errorText(frame.data) } }], end: true }
   return z.array(c.chatStreamEventSchema).parse(frame.data ?? [])
+}
+
+function errorText(data: unknown): string {
+  if (typeof data === 'string') return data.trim() || 'chat stream returned an error'
+  const { message = '', detail = '' } = (data ?? {}) as { message?: string; detail?: string }
+  const parts = [message.trim(), detail.trim()].filter((p) => p !== '')
+  return parts.length > 0 ? parts.join(': ') : 'chat stream returned an error'
 }

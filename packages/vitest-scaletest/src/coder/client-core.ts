@@ -60,6 +60,19 @@ export class CoderClientCore implements AsyncDisposable {
     return client
   }
 
+  /**
+   * The same user over its own connections (Coder's DupClientCopyingHeaders): each runner of a
+   * scenario gets one, so load spreads over replicas (coder/coder#21288). Close it when done.
+   */
+  duplicate(): this {
+    const owned = new Agent()
+    const Client = this.constructor as new (options: CoderClientOptions) => this
+    const client = new Client({ url: this.transport.baseUrl })
+    client.transport = this.transport.withDispatcher(owned)
+    client.#owned = owned
+    return client
+  }
+
   /** Logs in and returns a client acting as that user. */
   async loginAs(
     credentials: LoginRequest,

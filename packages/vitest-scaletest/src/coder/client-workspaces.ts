@@ -1,6 +1,7 @@
 import { API, seg, signalOnly } from './client-core.ts'
 import { CoderTemplatesClient, type JobWaitOptions } from './client-templates.ts'
 import { CoderJobError, CoderStreamError } from './errors.ts'
+import * as e from './event-schemas.ts'
 import { ACTIVE_JOB_STATUSES, pollUntil } from './poll.ts'
 import type { CreateWorkspaceBuildRequest, CreateWorkspaceRequest, ListQuery } from './requests.ts'
 import * as s from './schemas.ts'
@@ -170,6 +171,45 @@ export class CoderWorkspacesClient extends CoderTemplatesClient {
         }
         return [validate(w.workspaceSchema, endpoint, frame.data)]
       },
+      options,
+    )
+  }
+
+  // Event streams (§6.6, §12)
+
+  /** The deployment's enabled experiments. */
+  experiments(signal?: AbortSignal): Promise<string[]> {
+    return this.transport.json(e.experimentsSchema, 'GET', `${API}/experiments`, { signal })
+  }
+
+  /**
+   * One websocket for every build of every workspace (experiment `workspace-build-updates`, owners):
+   * a bare `WorkspaceBuildUpdate` per job-state change. A deployment without the experiment refuses
+   * the dial with 403.
+   */
+  watchAllWorkspaceBuilds(options: DialOptions = {}): Promise<CoderStream<e.WorkspaceBuildUpdate>> {
+    return dialJsonWebSocket(
+      this.transport,
+      '/api/experimental/watch-all-workspacebuilds',
+      {},
+      e.workspaceBuildUpdateSchema,
+      (update) => [update],
+      options,
+    )
+  }
+
+  /**
+   * The workspace-updates stream of one owner, as a Coder Connect client follows it: a snapshot,
+   * then a diff per change. This is the simulator's JSON carriage of Coder's tailnet
+   * `WorkspaceUpdates` RPC; a real deployment speaks dRPC there and answers this dial with an error.
+   */
+  watchWorkspaceUpdates(ownerId: string, options: DialOptions = {}): Promise<CoderStream<e.WorkspaceUpdate>> {
+    return dialJsonWebSocket(
+      this.transport,
+      `${API}/tailnet`,
+      { sim: 'workspace-updates', owner_id: ownerId },
+      e.workspaceUpdateSchema,
+      (update) => [update],
       options,
     )
   }

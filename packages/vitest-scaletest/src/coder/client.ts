@@ -1,5 +1,5 @@
-import { CoderChatsClient } from './client-chats.ts'
 import { API, seg } from './client-core.ts'
+import { CoderParametersClient } from './client-parameters.ts'
 import type { InboxFilter } from './requests.ts'
 import * as s from './schemas.ts'
 import type { CoderStream } from './stream.ts'
@@ -20,7 +20,7 @@ const csv = (ids?: string[]) => (ids?.length ? ids.join(',') : undefined)
  * The session token goes in `Coder-Session-Token` and nowhere else: not in errors, not in inspect().
  * Methods are grouped by area in client-core.ts, client-templates.ts, client-workspaces.ts and here.
  */
-export class CoderClient extends CoderChatsClient {
+export class CoderClient extends CoderParametersClient {
   // Notifications (§7)
 
   inboxNotifications(filter: InboxFilter & { starting_before?: string } = {}, signal?: AbortSignal) {

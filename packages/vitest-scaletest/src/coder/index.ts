@@ -5,11 +5,13 @@ export { CoderClient } from './client.ts'
 export type {
   ChatInputPart,
   CreateAIProviderRequest,
+  CreateChatMessageRequest,
   CreateChatModelConfigRequest,
   CreateChatRequest,
   UpdateAIProviderRequest,
 } from './client-chats.ts'
 export { decodeChatFrame } from './client-chats.ts'
+export type { DynamicParametersDialOptions } from './client-parameters.ts'
 export type { CoderApiErrorInit, CoderValidation } from './errors.ts'
 export {
   CoderApiError,
@@ -19,12 +21,19 @@ export {
   CoderStreamError,
   CoderTimeoutError,
 } from './errors.ts'
+export type * from './event-schemas.ts'
+export { WORKSPACE_BUILD_UPDATES_EXPERIMENT } from './event-schemas.ts'
 export { NOTIFICATION_TEMPLATE_IDS, TEMPLATE_DELETED_NOTIFICATION_ID } from './notification-ids.ts'
+export type * from './parameter-schemas.ts'
+export * as coderParameterSchemas from './parameter-schemas.ts'
 export type { PollOptions } from './poll.ts'
-export { ACTIVE_JOB_STATUSES } from './poll.ts'
+export { ACTIVE_JOB_STATUSES, pollUntil } from './poll.ts'
 export type * from './requests.ts'
+export { deleteWorkspaceAfterBuild, scaletestTemplate } from './scaletest-workspaces.ts'
 export type * from './schemas.ts'
 export * as coderSchemas from './schemas.ts'
+export type { EventFaults } from './simulator-control.ts'
+export { SimulatorControl } from './simulator-control.ts'
 export type { StreamWaitOptions } from './stream.ts'
 export { CoderStream } from './stream.ts'
 export type { TarEntry } from './tar.ts'

@@ -52,16 +52,16 @@ export const userSchema = z.object({
 
 export const usersResponseSchema = z.object({ users: z.array(userSchema), count: z.number().int() })
 
+// display_name and icon are optional so an organization without them still parses.
 export const organizationSchema = z.object({
   id: idSchema,
   name: z.string(),
-  display_name: z.string(),
-  icon: z.string(),
+  display_name: z.string().optional(),
+  icon: z.string().optional(),
   description: z.string(),
   created_at: timestamp,
   updated_at: timestamp,
   is_default: z.boolean(),
-  default_org_member_roles: z.array(z.string()).optional(),
 })
 
 export const generateTokenResponseSchema = z.object({ key: z.string().min(1) })
@@ -77,9 +77,17 @@ export const jobStatusSchema = z.enum([
   'unknown',
 ])
 
+export const provisionerJobTypeSchema = z.enum([
+  'template_version_import',
+  'workspace_build',
+  'template_version_dry_run',
+])
+
 export const provisionerJobSchema = z.object({
   id: idSchema,
   created_at: timestamp,
+  /** Who started the build or import (older coderd omits it). */
+  initiator_id: idSchema.optional(),
   started_at: timestamp.nullish(),
   completed_at: timestamp.nullish(),
   canceled_at: timestamp.nullish(),
@@ -93,7 +101,7 @@ export const provisionerJobSchema = z.object({
   queue_position: z.number().int(),
   queue_size: z.number().int(),
   organization_id: idSchema.optional(),
-  type: z.enum(['template_version_import', 'workspace_build', 'template_version_dry_run']).optional(),
+  type: provisionerJobTypeSchema.optional(),
   input: z
     .object({
       template_version_id: idSchema.nullish(),
@@ -120,7 +128,12 @@ export const templateVersionSchema = z.object({
   message: z.string(),
   job: provisionerJobSchema,
   readme: z.string(),
-  created_by: z.object({ id: idSchema, username: z.string(), avatar_url: z.string().optional() }),
+  created_by: z.object({
+    id: idSchema,
+    username: z.string(),
+    name: z.string().optional(),
+    avatar_url: z.string().optional(),
+  }),
   archived: z.boolean(),
   warnings: z.array(z.string()).nullish(),
   matched_provisioners: matchedProvisionersSchema.nullish(),
@@ -130,7 +143,7 @@ export const templateVersionSchema = z.object({
 export const provisionerJobLogSchema = z.object({
   id: z.number().int(),
   created_at: timestamp,
-  log_source: z.string(),
+  log_source: z.enum(['provisioner_daemon', 'provisioner']),
   log_level: z.enum(['trace', 'debug', 'info', 'warn', 'error']),
   stage: z.string(),
   output: z.string(),
@@ -166,8 +179,8 @@ export const templateSchema = z.object({
   created_by_id: idSchema,
   created_by_name: z.string(),
   require_active_version: z.boolean().optional(),
-  max_port_share_level: z.string().optional(),
-  cors_behavior: z.string().optional(),
+  max_port_share_level: z.enum(['owner', 'authenticated', 'organization', 'public']).optional(),
+  cors_behavior: z.enum(['simple', 'passthru']).optional(),
   use_classic_parameter_flow: z.boolean().optional(),
 })
 export const templatesSchema = z.array(templateSchema)
@@ -186,7 +199,11 @@ export const inboxNotificationSchema = z.object({
 })
 
 export const inboxListSchema = z.object({
-  notifications: z.array(inboxNotificationSchema),
+  // An earlier coderd sent `null` for an empty inbox (a nil Go slice): read it as [].
+  notifications: z
+    .array(inboxNotificationSchema)
+    .nullable()
+    .transform((list) => list ?? []),
   unread_count: z.number().int(),
 })
 

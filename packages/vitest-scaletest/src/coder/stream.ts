@@ -1,5 +1,5 @@
 import type { AsyncQueue } from './async-queue.ts'
-import { CoderTimeoutError } from './errors.ts'
+import { CoderStreamError, CoderTimeoutError } from './errors.ts'
 
 export interface StreamWaitOptions {
   signal?: AbortSignal
@@ -16,13 +16,26 @@ export class CoderStream<T> implements AsyncIterable<T>, AsyncDisposable {
   readonly endpoint: string
   readonly #queue: AsyncQueue<T>
   readonly #close: () => Promise<void>
+  readonly #write: ((text: string) => Promise<void>) | undefined
   // A read abandoned by a timed-out waitFor stays pending; the next read reuses it so no frame is lost.
   #pending: Promise<IteratorResult<T>> | undefined
 
-  constructor(endpoint: string, queue: AsyncQueue<T>, close: () => Promise<void>) {
+  constructor(
+    endpoint: string,
+    queue: AsyncQueue<T>,
+    close: () => Promise<void>,
+    write?: (text: string) => Promise<void>,
+  ) {
     this.endpoint = endpoint
     this.#queue = queue
     this.#close = close
+    this.#write = write
+  }
+
+  /** Sends one JSON message (websocket streams that take requests, e.g. dynamic parameters). */
+  send(message: unknown): Promise<void> {
+    if (!this.#write) return Promise.reject(new CoderStreamError(this.endpoint, 'this stream only receives'))
+    return this.#write(JSON.stringify(message))
   }
 
   /** The next frame, or undefined once the stream ended normally. */

@@ -75,6 +75,11 @@ export class CoderTransport {
     return new CoderTransport({ ...this.#options, sessionToken, dispatcher })
   }
 
+  /** The same identity and headers over another dispatcher. */
+  withDispatcher(dispatcher: Dispatcher | undefined): CoderTransport {
+    return new CoderTransport({ ...this.#options, dispatcher })
+  }
+
   /** Absolute URL for an API path such as `/api/v2/users/me`. */
   url(path: string, query?: Query): URL {
     const url = new URL(path.replace(/^\//, ''), this.baseUrl)

@@ -10,6 +10,12 @@ import { CoderStream } from './stream.ts'
 import type { CoderTransport, Query } from './transport.ts'
 import { validate } from './transport.ts'
 
+/** What `decode` returns for a message after which the stream is over (e.g. an error envelope). */
+export interface LastFrames<T> {
+  frames: T[]
+  end: true
+}
+
 export interface DialOptions {
   signal?: AbortSignal
   /** Time allowed for the upgrade (with `retry`: for every attempt together). Default 30 s. */
@@ -45,7 +51,8 @@ export function isRetryableDialError(error: unknown): boolean {
 /**
  * Dials a Coder websocket that sends one JSON text message per event and resolves once it is
  * open. A refused upgrade rejects with the CoderApiError Coder answered (401, 403, 400 …); a
- * network failure with a CoderStreamError. `decode` turns a validated message into frames
+ * network failure with a CoderStreamError. `decode` turns a validated message into frames (or into
+ * the stream's last frames, after which it ends and the socket closes)
  * (e.g. drops pings) and may throw to fail the stream.
  */
 export async function dialJsonWebSocket<S extends z.ZodType, T>(
@@ -53,7 +60,7 @@ export async function dialJsonWebSocket<S extends z.ZodType, T>(
   path: string,
   query: Query,
   schema: S,
-  decode: (message: z.infer<S>) => T[],
+  decode: (message: z.infer<S>) => T[] | LastFrames<T>,
   options: DialOptions = {},
 ): Promise<CoderStream<T>> {
   options.signal?.throwIfAborted()
@@ -91,7 +98,7 @@ async function dialOnce<S extends z.ZodType, T>(
   path: string,
   query: Query,
   schema: S,
-  decode: (message: z.infer<S>) => T[],
+  decode: (message: z.infer<S>) => T[] | LastFrames<T>,
   signal: AbortSignal | undefined,
   handshakeTimeoutMs: number,
 ): Promise<CoderStream<T>> {
@@ -123,7 +130,12 @@ async function dialOnce<S extends z.ZodType, T>(
     try {
       if (isBinary) throw new CoderStreamError(endpoint, 'unexpected binary message')
       const message = validate(schema, endpoint, JSON.parse(String(data)))
-      for (const frame of decode(message)) queue.push(frame)
+      const decoded = decode(message)
+      for (const frame of Array.isArray(decoded) ? decoded : decoded.frames) queue.push(frame)
+      if (!Array.isArray(decoded)) {
+        queue.end()
+        void close()
+      }
     } catch (error) {
       queue.fail(
         error instanceof SyntaxError
@@ -178,7 +190,15 @@ async function dialOnce<S extends z.ZodType, T>(
   })
 
   options.signal?.addEventListener('abort', onStreamAbort, { once: true })
-  return new CoderStream(endpoint, queue, close)
+  const write = (text: string) =>
+    new Promise<void>((resolve, reject) => {
+      if (ws.readyState !== WebSocket.OPEN)
+        return reject(new CoderStreamError(endpoint, 'send on a closed websocket'))
+      ws.send(text, (error) =>
+        error ? reject(new CoderStreamError(endpoint, `send failed: ${error.message}`)) : resolve(),
+      )
+    })
+  return new CoderStream(endpoint, queue, close, write)
 }
 
 async function readBody(res: IncomingMessage): Promise<string> {

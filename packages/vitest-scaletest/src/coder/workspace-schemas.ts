@@ -7,6 +7,18 @@ import { idSchema, matchedProvisionersSchema, provisionerJobSchema } from './sch
 const timestamp = z.string()
 
 export const buildTransitionSchema = z.enum(['start', 'stop', 'delete'])
+/** codersdk BuildReason (the swagger's inline enum lists only the first three). */
+export const buildReasonSchema = z.enum([
+  'initiator',
+  'autostart',
+  'autostop',
+  'dormancy',
+  'dashboard',
+  'cli',
+  'ssh_connection',
+  'vscode_connection',
+  'jetbrains_connection',
+])
 export const workspaceStatusSchema = z.enum([
   'pending',
   'starting',
@@ -57,7 +69,7 @@ export const workspaceBuildSchema = z.object({
   initiator_id: idSchema,
   initiator_name: z.string(),
   job: provisionerJobSchema,
-  reason: z.string(),
+  reason: buildReasonSchema,
   resources: z.array(workspaceResourceSchema).nullable(),
   deadline: timestamp.nullish(),
   max_deadline: timestamp.nullish(),
@@ -108,6 +120,7 @@ export const workspacesResponseSchema = z.object({
 })
 
 export type BuildTransition = z.infer<typeof buildTransitionSchema>
+export type BuildReason = z.infer<typeof buildReasonSchema>
 export type WorkspaceStatus = z.infer<typeof workspaceStatusSchema>
 export type WorkspaceResource = z.infer<typeof workspaceResourceSchema>
 export type WorkspaceBuild = z.infer<typeof workspaceBuildSchema>

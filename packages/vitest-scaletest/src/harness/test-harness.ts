@@ -3,6 +3,7 @@
 
 import { HarnessError, RunInterruptedError } from '../errors.ts'
 import type { HttpClientOptions } from '../http/http-client.ts'
+import { ownsPosition, type ShardIdentity } from '../shard/identity.ts'
 import { formatDuration } from './duration.ts'
 import { buildResults, type CleanupResults, type HarnessResults } from './results.ts'
 import type { Runner } from './runner.ts'
@@ -29,6 +30,8 @@ export interface TestHarnessOptions {
   secrets?: readonly string[]
   /** Tee: receives every run log message (redacted, without timestamp) as it is written. */
   onLog?: (fullId: string, line: string) => void
+  /** Keep only this shard's share of the runs added (every n-th, see shard/identity.ts). */
+  shard?: ShardIdentity
 }
 
 export interface HarnessRunOptions {
@@ -49,6 +52,7 @@ export class TestHarness {
   #results: HarnessResults | undefined
   #cleaning: Promise<CleanupResults> | undefined
   #cleanup: CleanupResults | undefined
+  #offered = 0
 
   constructor(options: TestHarnessOptions = {}) {
     this.#options = options
@@ -76,8 +80,11 @@ export class TestHarness {
     return { started, passed, failed }
   }
 
-  /** Adds a run; its full id is `${testName}/${id}` and must be unique. */
-  add(testName: string, id: string | number, runner: Runner): void {
+  /**
+   * Adds a run; its full id is `${testName}/${id}` and must be unique. On a shard of several, only
+   * the shard's share is kept: returns false for a run another shard runs.
+   */
+  add(testName: string, id: string | number, runner: Runner): boolean {
     const fullId = `${testName}/${id}`
     if (this.#state !== 'idle') {
       throw new HarnessError(
@@ -102,7 +109,10 @@ export class TestHarness {
       ...(this.#options.secrets ? { secrets: this.#options.secrets } : {}),
       ...(this.#options.onLog ? { onLog: this.#options.onLog } : {}),
     }
+    const position = this.#offered++
+    if (this.#options.shard && !ownsPosition(this.#options.shard, position)) return false
     this.#runs.set(fullId, new TestRun(testName, String(id), runner, runOptions))
+    return true
   }
 
   /** Runs every added run with the strategy (or options); resolves when all settle. Only once. */

@@ -71,3 +71,26 @@ describe('resolveReporterOptions', () => {
     expect(parseDurationMs('X', '1.5m')).toBe(90_000)
   })
 })
+
+describe('SCALETEST_THRESHOLDS', () => {
+  it('adds thresholds from JSON to the configured ones', () => {
+    const resolved = resolveReporterOptions(
+      { thresholds: { a_seconds: 'p(99)<1' } },
+      { SCALETEST_THRESHOLDS: '{"b_total":["count==0"],"a_seconds":"p(50)<0.5"}' },
+    )
+    expect(resolved.parsedThresholds.map((t) => [t.selector, t.expressions.map((e) => e.source)])).toEqual([
+      ['a_seconds', ['p(99)<1']],
+      ['b_total', ['count==0']],
+      ['a_seconds', ['p(50)<0.5']],
+    ])
+  })
+
+  it('refuses what is not a map of selectors to expressions', () => {
+    expect(() => resolveReporterOptions({}, { SCALETEST_THRESHOLDS: 'p99<1' })).toThrow(
+      /SCALETEST_THRESHOLDS is not JSON/,
+    )
+    expect(() => resolveReporterOptions({}, { SCALETEST_THRESHOLDS: '{"a":[1]}' })).toThrow(
+      /SCALETEST_THRESHOLDS must map selectors to expressions/,
+    )
+  })
+})

@@ -3,9 +3,14 @@ import { z } from 'zod'
 import type { Threshold } from '../metrics/threshold-parser.ts'
 import { parseThresholds } from '../metrics/threshold-parser.ts'
 
+const thresholdsSchema = z.record(z.string(), z.union([z.string(), z.array(z.string())]))
+
 export const reporterOptionsSchema = z.strictObject({
-  /** k6-like thresholds keyed by selector, e.g. `{ 'latency_seconds{type="smtp"}': ['p(99)<5'] }`. */
-  thresholds: z.record(z.string(), z.union([z.string(), z.array(z.string())])).optional(),
+  /**
+   * k6-like thresholds keyed by selector, e.g. `{ 'latency_seconds{type="smtp"}': ['p(99)<5'] }`;
+   * SCALETEST_THRESHOLDS (the same as JSON) adds to them, e.g. for a CI job or a merge step.
+   */
+  thresholds: thresholdsSchema.optional(),
   /** Where results go; default SCALETEST_OUTPUT_DIR or `scaletest-results/`, relative to the Vitest root. */
   outputDir: z.string().min(1).optional(),
   /** Pushgateway base URL; default SCALETEST_PUSHGATEWAY_URL. */
@@ -72,7 +77,7 @@ export function resolveReporterOptions(
   const progressEnv = nonEmpty(env.SCALETEST_PROGRESS_INTERVAL)
   return {
     ...o,
-    parsedThresholds: parseThresholds(o.thresholds),
+    parsedThresholds: [...parseThresholds(o.thresholds), ...parseThresholds(envThresholds(env))],
     outputDir: o.outputDir ?? nonEmpty(env.SCALETEST_OUTPUT_DIR) ?? 'scaletest-results',
     pushgatewayUrl,
     instance: o.instance ?? nonEmpty(env.SCALETEST_INSTANCE),
@@ -90,6 +95,23 @@ export function resolveReporterOptions(
       o.prometheusWaitMs ??
       (waitEnv === undefined ? 15_000 : parseDurationMs('SCALETEST_PROMETHEUS_WAIT', waitEnv)),
   }
+}
+
+function envThresholds(env: NodeJS.ProcessEnv): Record<string, string | string[]> | undefined {
+  const text = nonEmpty(env.SCALETEST_THRESHOLDS)
+  if (text === undefined) return undefined
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch (error) {
+    throw new ReporterConfigError(`SCALETEST_THRESHOLDS is not JSON: ${(error as Error).message}`)
+  }
+  const parsed = thresholdsSchema.safeParse(json)
+  if (!parsed.success)
+    throw new ReporterConfigError(
+      `SCALETEST_THRESHOLDS must map selectors to expressions, e.g. {"latency_seconds":["p(99)<5"]}: ${z.prettifyError(parsed.error)}`,
+    )
+  return parsed.data
 }
 
 const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m)?$/

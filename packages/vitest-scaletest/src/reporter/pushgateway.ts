@@ -8,11 +8,12 @@ import { Pushgateway } from 'prom-client'
 export async function pushToGateway(
   url: string,
   registry: Registry,
-  grouping: { job: string; instance: string },
+  grouping: { job: string; instance: string; shard?: string },
 ) {
   const gateway = new Pushgateway(url, { timeout: 10_000 }, registry)
+  const { job, ...groupings } = grouping
   try {
-    await gateway.push({ jobName: grouping.job, groupings: { instance: grouping.instance } })
+    await gateway.push({ jobName: job, groupings })
   } catch (error) {
     // prom-client's message can include the URL; keep only origin + path (no credentials).
     const safe = new URL(url)

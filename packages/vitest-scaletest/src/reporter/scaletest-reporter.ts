@@ -31,6 +31,7 @@ import { Progress } from './progress.ts'
 import { collectProvenance } from './provenance.ts'
 import { pushToGateway } from './pushgateway.ts'
 import { renderReport } from './report/render-report.ts'
+import { ShardCensus } from './shards.ts'
 import { formatNumber, formatSummary, formatThresholdResult } from './summary.ts'
 import type { ScaletestResults, TestEntry } from './write-results.ts'
 import { buildResults, resultsJson, writeResultFiles } from './write-results.ts'
@@ -53,6 +54,7 @@ export class ScaletestReporter implements Reporter {
   #vitest: Vitest | undefined
   #aggregate = new MetricsAggregate()
   #harness: HarnessFromTest[] = []
+  #shards = new ShardCensus()
   #tests: TestEntry[] = []
   #counts = { passed: 0, failed: 0, skipped: 0, withScaletest: 0 }
   #expectedModules = 0
@@ -179,6 +181,7 @@ export class ScaletestReporter implements Reporter {
     const name = testCase.fullName
     const harness = readHarness(name, meta.harness, (m) => this.#warn(m))
     this.#harness.push(...harness)
+    if (meta.shard && this.#shards.local === undefined) this.#shards.add(name, meta.shard)
     const barriers = readBarriers(meta.barriers)
     this.#tests.push({
       name,
@@ -223,6 +226,7 @@ export class ScaletestReporter implements Reporter {
         })
       }
     }
+    results.push(...this.#shards.missing())
     this.#thresholdResults = results
     const failed = results.filter((r) => !r.ok)
     for (const r of failed)
@@ -318,6 +322,7 @@ export class ScaletestReporter implements Reporter {
         await pushToGateway(this.#options.pushgatewayUrl, this.#registry(), {
           job: this.#options.pushgatewayJob,
           instance,
+          ...(this.#shards.local && { shard: this.#shards.local }),
         })
         this.#log(
           `scaletest metrics pushed to the Pushgateway (job=${this.#options.pushgatewayJob}, instance=${instance})`,
@@ -345,6 +350,7 @@ export class ScaletestReporter implements Reporter {
     const registry = toPrometheusRegistry(this.#aggregate, {
       maxLabelValues: this.#options.prometheusMaxLabelValues,
     })
+    if (this.#shards.local) registry.setDefaultLabels({ shard: this.#shards.local })
     const tests = new Gauge({
       name: 'scaletest_tests',
       help: 'Vitest test cases of this scaletest run by result.',
@@ -382,6 +388,7 @@ export class ScaletestReporter implements Reporter {
   #reset(): void {
     this.#aggregate = new MetricsAggregate()
     this.#harness = []
+    this.#shards = new ShardCensus()
     this.#tests = []
     this.#counts = { passed: 0, failed: 0, skipped: 0, withScaletest: 0 }
     this.#live = new Map()

@@ -37,6 +37,25 @@ describe('Pushgateway push', () => {
     expect(line('scaletest_tests{instance="shard-1",job="scaletest-e2e",state="passed"}')).toMatch(/ 1$/)
   })
 
+  it("groups a shard's push by shard, and labels its series so", { timeout: 30_000 }, async () => {
+    await using gateway = await startPushgateway()
+    await using project = await createProject({ 'push.scale.test.ts': scenarioFile({ seed: 5, count: 10 }) })
+    process.env.SCALETEST_SHARD = '2/3'
+    try {
+      const run = await runProgrammatic(project, {
+        pushgatewayUrl: gateway.url,
+        instance: 'pod-b',
+        progress: 'never',
+        outputDir: 'out',
+      })
+      expect(run.exitCode, run.stdout + run.stderr).toBe(0)
+    } finally {
+      delete process.env.SCALETEST_SHARD
+    }
+    const text = await (await fetch(`${gateway.url}/metrics`)).text()
+    expect(text).toMatch(/^scaletest_tests\{instance="pod-b",job="scaletest",shard="2",state="passed"\} 1$/m)
+  })
+
   it('reports a failed push as an error without hiding the results', { timeout: 30_000 }, async () => {
     await using project = await createProject({ 'push.scale.test.ts': scenarioFile({ seed: 5, count: 10 }) })
     // a port nothing listens on: connection refused

@@ -22,6 +22,8 @@ export interface ChatOptions {
   maxAttempts: number
   retryBaseMs: number
   requestTimeoutMs: number
+  /** Extra headers on every provider call (simulator-only: lets a test send the LLM mock's fault header). */
+  providerHeaders: Record<string, string>
 }
 
 export const DEFAULT_CHAT_OPTIONS: ChatOptions = {
@@ -31,6 +33,7 @@ export const DEFAULT_CHAT_OPTIONS: ChatOptions = {
   maxAttempts: 3,
   retryBaseMs: 100,
   requestTimeoutMs: 30_000,
+  providerHeaders: {},
 }
 
 const inputPart = z.strictObject({
@@ -61,7 +64,16 @@ const patchChat = z.object({
   pin_order: z.number().int().optional(),
   labels: z.record(z.string(), z.string()).optional(),
 })
+// codersdk/aiproviders.go: AIProviderNameRegex and the Validate() details.
 const providerName = /^[a-z0-9]+(-[a-z0-9]+)*$/
+const baseUrl = z.url({
+  protocol: /^https?$/,
+  error: 'base_url must be an absolute URL (e.g. https://api.example.com/)',
+})
+const apiKey = z
+  .string()
+  .min(1, 'api_keys entries must not be empty')
+  .refine((k) => k.trim() === k, 'api_keys entries must not contain leading or trailing whitespace')
 const createProvider = z.object({
   type: z.enum([
     'openai',
@@ -74,18 +86,24 @@ const createProvider = z.object({
     'bedrock',
     'copilot',
   ]),
-  name: z.string().regex(providerName, 'must be lowercase words joined by dashes'),
+  name: z
+    .string()
+    .regex(
+      providerName,
+      `name must match ${providerName.source} (lowercase alphanumeric, hyphens between words)`,
+    ),
   display_name: z.string().default(''),
   icon: z.string().default(''),
   enabled: z.boolean().default(true),
-  base_url: z.url({ protocol: /^https?$/ }),
-  api_keys: z.array(z.string()).default([]),
-  settings: z.record(z.string(), z.unknown()).default({}),
+  base_url: baseUrl,
+  api_keys: z.array(apiKey).default([]),
+  // AIProviderSettings: JSON null for providers without type-specific settings.
+  settings: z.record(z.string(), z.unknown()).nullable().default(null),
 })
 const patchProvider = z.object({
   display_name: z.string().optional(),
   enabled: z.boolean().optional(),
-  base_url: z.url({ protocol: /^https?$/ }).optional(),
+  base_url: baseUrl.optional(),
   api_keys: z
     .array(z.union([z.strictObject({ api_key: z.string() }), z.strictObject({ id: z.string() })]))
     .optional(),
@@ -107,6 +125,14 @@ const createModelConfig = z.object({
   context_limit: z.number().int().min(1).default(4096),
 })
 
+const patchModelConfig = z.strictObject({
+  model: z.string().min(1).optional(),
+  display_name: z.string().optional(),
+  enabled: z.boolean().optional(),
+  is_default: z.boolean().optional(),
+  context_limit: z.number().int().min(1).optional(),
+})
+
 /** The chats API (Coder Agents) with its worker and per-replica provider caches. */
 export class Chats {
   readonly store = new ChatStore()
@@ -124,6 +150,7 @@ export class Chats {
         retryBaseMs: this.options.retryBaseMs,
         requestTimeoutMs: this.options.requestTimeoutMs,
         maxSteps: 16,
+        providerHeaders: this.options.providerHeaders,
       },
     )
   }
@@ -145,23 +172,23 @@ export class Chats {
     const routes: SimRoute[] = []
     for (const prefix of ['/api/experimental', '/api/v2']) {
       routes.push(
-        // coderd/chats.go postChats
+        // coderd/exp_chats.go postChats
         { method: 'POST', pattern: `${prefix}/chats`, handler: (ctx) => this.#create(ctx) },
-        // coderd/chats.go listChats
+        // coderd/exp_chats.go listChats
         { method: 'GET', pattern: `${prefix}/chats`, handler: (ctx) => this.#list(ctx) },
-        // coderd/chats.go getChat
+        // coderd/exp_chats.go getChat
         {
           method: 'GET',
           pattern: `${prefix}/chats/:id`,
           handler: (ctx) => sendJson(ctx.res, 200, chatJson(this.#find(ctx))),
         },
-        // coderd/chats.go patchChat (archive = {"archived":true} → 204)
+        // coderd/exp_chats.go patchChat (archive = {"archived":true} → 204)
         { method: 'PATCH', pattern: `${prefix}/chats/:id`, handler: (ctx) => this.#patch(ctx) },
-        // coderd/chats.go postChatMessages
+        // coderd/exp_chats.go postChatMessages
         { method: 'POST', pattern: `${prefix}/chats/:id/messages`, handler: (ctx) => this.#message(ctx) },
-        // coderd/chats.go interruptChat
+        // coderd/exp_chats.go interruptChat
         { method: 'POST', pattern: `${prefix}/chats/:id/interrupt`, handler: (ctx) => this.#interrupt(ctx) },
-        // coderd/chats.go listChatModelConfigs / createChatModelConfig
+        // coderd/exp_chats.go listChatModelConfigs / createChatModelConfig
         {
           method: 'GET',
           pattern: `${prefix}/chats/model-configs`,
@@ -172,10 +199,24 @@ export class Chats {
           pattern: `${prefix}/chats/model-configs`,
           handler: (ctx) => this.#createModel(ctx),
         },
+        // codersdk/chats.go UpdateChatModelConfig (200) / DeleteChatModelConfig (204)
+        {
+          method: 'PATCH',
+          pattern: `${prefix}/chats/model-configs/:id`,
+          handler: (ctx) => this.#patchModel(ctx),
+        },
+        {
+          method: 'DELETE',
+          pattern: `${prefix}/chats/model-configs/:id`,
+          handler: (ctx) => {
+            this.store.modelConfigs.delete(this.#model(ctx).id)
+            sendEmpty(ctx.res, 204)
+          },
+        },
       )
     }
     routes.push(
-      // coderd/chats.go (older) listChatProviders / createChatProvider
+      // coderd/exp_chats.go (older) listChatProviders / createChatProvider
       {
         method: 'GET',
         pattern: '/api/experimental/chats/providers',
@@ -284,8 +325,10 @@ export class Chats {
 
   async #message(ctx: Ctx): Promise<void> {
     const chat = this.#find(ctx)
+    // coderd/exp_chats.go postChatMessages: owner only (403), archived chats refuse (400).
+    if (chat.owner_id !== ctx.user.id) throw new ApiError(403, 'Only the chat owner may send messages.')
     const body = await readJson(ctx.req, createMessage)
-    if (chat.archived) throw new ApiError(400, 'Chat is archived.')
+    if (chat.archived) throw new ApiError(400, 'Cannot mutate an archived chat.')
     if (body.model_config_id) {
       if (!this.store.modelConfigs.has(body.model_config_id))
         throw badRequest('Invalid model config.', [
@@ -300,12 +343,14 @@ export class Chats {
     this.#worker.kick(chat)
   }
 
+  /** coderd/exp_chats.go interruptChat: cancel the run, drop the queue, `waiting`, `last_error` cleared; 200 + chat. */
   #interrupt(ctx: Ctx): void {
     const chat = this.#find(ctx)
     chat.abort?.abort()
     chat.abort = undefined
     chat.queue.length = 0
-    if (chat.status === 'running' || chat.status === 'pending') this.store.setStatus(chat, 'waiting')
+    chat.last_error = null
+    this.store.setStatus(chat, 'waiting')
     sendJson(ctx.res, 200, chatJson(chat))
   }
 
@@ -319,6 +364,20 @@ export class Chats {
     const record = { id: randomUUID(), created_at: at, updated_at: at, ...body }
     this.store.modelConfigs.set(record.id, record)
     sendJson(ctx.res, 201, record)
+  }
+
+  #model(ctx: Ctx) {
+    const id = ctx.params.id!
+    const model = isUuid(id) ? this.store.modelConfigs.get(id.toLowerCase()) : undefined
+    if (!model) throw notFound()
+    return model
+  }
+
+  async #patchModel(ctx: Ctx): Promise<void> {
+    const model = this.#model(ctx)
+    const body = await readJson(ctx.req, patchModelConfig)
+    Object.assign(model, body, { updated_at: now() })
+    sendJson(ctx.res, 200, model)
   }
 
   async #createProvider(ctx: Ctx): Promise<void> {
@@ -366,18 +425,25 @@ export class Chats {
       enabled: body.enabled,
       base_url: body.base_url,
       api_keys: body.api_key ? [{ id: randomUUID(), key: body.api_key, created_at: at }] : [],
-      settings: {},
+      settings: null,
     })
     sendJson(ctx.res, 201, legacyJson(record))
   }
 
-  /** coderd/chats.go streamChat: history after `after_id`, then live events; one array per message. */
+  /**
+   * coderd/exp_chats.go streamChat: history after `after_id`, then live events. Newer coderd writes a bare
+   * array per message (HeartbeatClose pings); older revisions wrap it as `{type:"data",data:[…]}` with
+   * `{type:"ping"}` events (httpapi.OneWayWebSocketEventSender).
+   */
   async stream(ctx: Ctx & { accept: () => Promise<WebSocket> }): Promise<void> {
     const chat = this.#find(ctx)
-    const rawAfter = ctx.url.searchParams.get('after_id')
-    const after = rawAfter === null || rawAfter === '' ? 0 : Number(rawAfter)
-    if (!Number.isInteger(after) || after < 0)
-      throw badRequest('Invalid after_id.', [{ field: 'after_id', detail: 'must be a message id (integer)' }])
+    const rawAfter = ctx.url.searchParams.get('after_id') ?? ''
+    const after = rawAfter === '' ? 0 : Number(rawAfter)
+    // strconv.ParseInt(v, 10, 64): any integer; anything else is 400 "Invalid after_id parameter."
+    if (!/^[+-]?\d+$/.test(rawAfter || '0') || !Number.isSafeInteger(after))
+      throw new ApiError(400, 'Invalid after_id parameter.', {
+        detail: `strconv.ParseInt: parsing ${JSON.stringify(rawAfter)}: invalid syntax`,
+      })
     const socket = await ctx.accept()
     this.#sockets.add(socket)
     const envelope = this.options.streamFraming === 'envelope'

@@ -63,7 +63,7 @@ export interface ProviderRecord {
   enabled: boolean
   base_url: string
   api_keys: { id: string; key: string; created_at: string }[]
-  settings: Record<string, unknown>
+  settings: Record<string, unknown> | null
   created_at: string
   updated_at: string
 }
@@ -128,7 +128,8 @@ export class ChatStore {
 
 export function chatJson(chat: ChatRecord): Record<string, unknown> {
   const { messages: _m, queue: _q, listeners: _l, abort: _a, ...rest } = chat
-  return rest
+  // codersdk/chats.go Chat: has_unread is the owner's read cursor; the simulator has none.
+  return { ...rest, has_unread: false }
 }
 
 export function providerJson(p: ProviderRecord): Record<string, unknown> {

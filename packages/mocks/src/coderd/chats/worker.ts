@@ -12,6 +12,8 @@ export interface WorkerOptions {
   requestTimeoutMs: number
   /** LLM rounds (tool call loops) per turn. */
   maxSteps: number
+  /** Extra headers on every provider call (simulator-only, e.g. the LLM mock's `x-scaletest-fault`). */
+  providerHeaders: Record<string, string>
 }
 
 class ProviderError extends Error {
@@ -179,6 +181,7 @@ export class ChatWorker {
     const response = await fetch(`${base}/chat/completions`, {
       method: 'POST',
       headers: {
+        ...this.#options.providerHeaders,
         'content-type': 'application/json',
         authorization: `Bearer ${provider.api_keys[0]?.key ?? ''}`,
       },

@@ -66,6 +66,10 @@ export function apiKeyRoutes(): SimRoute[] {
             user_id: t.userId,
             token_name: t.name,
             scope: t.scope,
+            // codersdk/apikey.go: scopes (the legacy `all` is `coder:all`) and the allow list
+            // (`*:*`, every resource, unless the token was created with one).
+            scopes: [t.scope === 'all' ? 'coder:all' : `coder:${t.scope}`],
+            allow_list: [{ type: '*', id: '*' }],
             login_type: 'token',
             created_at: t.createdAt,
             updated_at: t.createdAt,

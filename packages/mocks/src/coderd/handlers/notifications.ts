@@ -107,7 +107,8 @@ export function notificationRoutes(): SimRoute[] {
     {
       method: 'GET',
       pattern: '/api/v2/notifications/dispatch-methods',
-      handler: (ctx) => sendJson(ctx.res, 200, { available: ['smtp', 'webhook', 'inbox'], default: 'smtp' }),
+      // coderd/notifications.go notificationDispatchMethods skips inbox (an implicit target, never offered).
+      handler: (ctx) => sendJson(ctx.res, 200, { available: ['smtp', 'webhook'], default: 'smtp' }),
     },
     {
       method: 'GET',

@@ -18,6 +18,10 @@ const ORG_ROLES = new Set([
   'organization-workspace-creation-ban',
 ])
 
+/** A fixed P-256 public key (base64url, uncompressed point): the simulator sends no pushes. */
+const WEBPUSH_PUBLIC_KEY =
+  'BEl62iUYgUivxIkv69yViEuiBIa-Ib9-SkvMeAtA3LFgDzkrxZJjSgSnfckjBJuBkr3qBUYIHBQFLXYp5Nksh8U'
+
 /** `{org}`: id, name or `default`; members only see their own organizations (404 otherwise, as RBAC hides them). */
 export function resolveOrganization(ctx: Ctx, ref: string): OrganizationRecord {
   const org = ctx.sim.state.findOrganization(ref)
@@ -29,9 +33,9 @@ function memberJson(org: OrganizationRecord, user: UserRecord) {
   return {
     user_id: user.id,
     username: user.username,
-    name: user.name,
+    // codersdk/organizations.go OrganizationMemberWithUserData: name and avatar_url are omitempty.
+    ...(user.name !== '' && { name: user.name }),
     email: user.email,
-    avatar_url: '',
     organization_id: org.id,
     created_at: user.createdAt,
     updated_at: user.updatedAt,
@@ -57,6 +61,8 @@ export function organizationRoutes(): SimRoute[] {
           provisioner_api_version: '1.10',
           upgrade_message: '',
           deployment_id: ctx.sim.state.deploymentId,
+          // codersdk/deployment.go BuildInfoResponse.WebPushPublicKey (the deployment's VAPID key).
+          webpush_public_key: WEBPUSH_PUBLIC_KEY,
         }),
     },
     {
@@ -106,7 +112,9 @@ export function organizationRoutes(): SimRoute[] {
           ])
         org.memberRoles.set(user.id, [...new Set(body.roles)])
         user.updatedAt = now()
-        sendJson(ctx.res, 200, memberJson(org, user))
+        // coderd/members.go putMemberRoles answers the plain codersdk.OrganizationMember.
+        const { user_id, organization_id, created_at, updated_at, roles } = memberJson(org, user)
+        sendJson(ctx.res, 200, { user_id, organization_id, created_at, updated_at, roles })
       },
     },
   ]

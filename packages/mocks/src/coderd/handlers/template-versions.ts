@@ -174,7 +174,7 @@ export function templateVersionRoutes(): SimRoute[] {
       pattern: '/api/v2/templateversions/:id/logs',
       handler: (ctx) => sendLogs(ctx, ctx.sim.state.jobs.get(findVersion(ctx, ctx.params.id!).jobId)!),
     },
-    ...['rich-parameters', 'presets', 'resources', 'external-auth', 'variables'].map(
+    ...['rich-parameters', 'resources', 'external-auth', 'variables'].map(
       (tail): SimRoute => ({
         method: 'GET',
         pattern: `/api/v2/templateversions/:id/${tail}`,

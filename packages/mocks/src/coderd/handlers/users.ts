@@ -10,6 +10,7 @@ import {
   issueToken,
   SESSION_COOKIE,
   SESSION_LIFETIME_MS,
+  tokenFrom,
 } from '../auth.ts'
 import { userJson } from '../convert.ts'
 import { ApiError, badRequest, forbidden } from '../http/api-error.ts'
@@ -175,10 +176,12 @@ export function userRoutes(notifyUserEvents: boolean): SimRoute[] {
     {
       method: 'POST',
       pattern: '/api/v2/users/logout',
+      // coderd/userauth.go postLogout deletes the API key the request came with (other sessions of
+      // the user keep working) and expires the session cookie.
       handler: (ctx) => {
-        for (const [secret, token] of ctx.sim.state.tokens)
-          if (token.userId === ctx.user.id && token.loginType === 'password')
-            ctx.sim.state.tokens.delete(secret)
+        const secret = tokenFrom(ctx.req, ctx.url)
+        if (secret) ctx.sim.state.tokens.delete(secret)
+        ctx.res.setHeader('set-cookie', `${SESSION_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax`)
         sendJson(ctx.res, 200, { message: 'Successfully logged out.' })
       },
     },

@@ -32,6 +32,15 @@ export class Router<C> {
     byLength.set(segments.length, list)
   }
 
+  /** Every registered route as `{method, pattern}` (the conformance test compares them with Coder's swagger). */
+  routes(): { method: string; pattern: string }[] {
+    return [...this.#byMethod.values()].flatMap((byLength) =>
+      [...byLength.values()].flatMap((list) =>
+        list.map(({ route }) => ({ method: route.method, pattern: route.pattern })),
+      ),
+    )
+  }
+
   match(
     method: string,
     pathname: string,

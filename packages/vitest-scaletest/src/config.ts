@@ -91,6 +91,10 @@ export const scaletestEnvSchema = z.object({
   SCALETEST_BYPASS_RATELIMIT: boolVar(true),
   /** Seed for shuffle() and random names; unset = a random seed per worker (config.seed). */
   SCALETEST_SEED: optionalIntVar(0),
+  /** Time-series interval of the metrics fixture (report.html, results.json); 0 = no time series. */
+  SCALETEST_REPORT_INTERVAL: durationVar('1s').refine((ms) => ms === 0 || ms >= 10, {
+    message: 'expected 0 or a duration of at least 10ms',
+  }),
 })
 
 export interface ScaletestConfig {
@@ -108,6 +112,8 @@ export interface ScaletestConfig {
   httpPoolConnections: number
   bypassRatelimit: boolean
   seed: number
+  /** 0 = no time series. */
+  reportIntervalMs: number
 }
 
 /** Reads the SCALETEST_* variables of `env` (default process.env). Throws ConfigError naming each bad one. */
@@ -139,5 +145,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     httpPoolConnections: v.SCALETEST_HTTP_POOL_CONNECTIONS,
     bypassRatelimit: v.SCALETEST_BYPASS_RATELIMIT,
     seed: v.SCALETEST_SEED ?? Math.floor(Math.random() * 2 ** 31),
+    reportIntervalMs: v.SCALETEST_REPORT_INTERVAL,
   }
 }

@@ -28,6 +28,10 @@ export interface ScaletestTaskMeta {
   harness?: unknown[]
   /** Thresholds the scenario declared, merged with the configured ones by the reporter. */
   thresholds?: Record<string, string[]>
+  /** Barrier.stats() of each barrier the `barrier` fixture made: arrivals and wait times. */
+  barriers?: unknown[]
+  /** While the test runs: what its fixtures report live (see live.ts); removed when it ends. */
+  live?: Record<string, unknown>
   /** The shard this test ran as, when its scenario was split over several (see shard/). */
   shard?: { index: number; count: number; runId: string }
 }

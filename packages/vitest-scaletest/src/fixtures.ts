@@ -13,6 +13,7 @@ import { formatResultsText } from './harness/results.ts'
 import { fromConcurrency } from './harness/strategies.ts'
 import { TestHarness } from './harness/test-harness.ts'
 import { BYPASS_RATELIMIT_HEADER, type HttpClientOptions } from './http/http-client.ts'
+import { registerLiveSource } from './live.ts'
 import { MetricsRecorder } from './metrics/index.ts'
 import { isLeader, type ShardIdentity } from './shard/identity.ts'
 import type { Barrier, BarrierOptions } from './sync/barrier.ts'
@@ -73,9 +74,14 @@ export const scaleTest = base
     onCleanup(() => client.close())
     return client
   })
-  .extend('metrics', ({ task }, { onCleanup }) => {
-    const recorder = new MetricsRecorder()
+  .extend('metrics', ({ task, config }, { onCleanup }) => {
+    const recorder = new MetricsRecorder(
+      config.reportIntervalMs > 0 ? { intervalMs: config.reportIntervalMs } : {},
+    )
+    const unregister = registerLiveSource(task.id, 'metrics', () => recorder.liveSnapshot())
     onCleanup(() => {
+      unregister()
+      recorder.stopIntervals()
       taskMeta(task).metrics = recorder.toJSON()
     })
     return recorder
@@ -90,9 +96,10 @@ export const scaleTest = base
     if (shard.count > 1) taskMeta(task).shard = { index: shard.index, count: shard.count, runId }
     return { index: shard.index, count: shard.count, runId, leader: isLeader(shard) }
   })
-  .extend('barrier', ({ signal, coordinator }, { onCleanup }) => {
+  .extend('barrier', ({ signal, coordinator, task }, { onCleanup }) => {
     const barriers: Barrier[] = []
     onCleanup(() => {
+      if (barriers.length > 0) taskMeta(task).barriers = barriers.map((b) => b.stats())
       for (const barrier of barriers) barrier.cancel('the test finished')
     })
     const factory: BarrierFactory = (size, options = {}) => {
@@ -141,7 +148,9 @@ export const scaleTest = base
         ? { onLog: (fullId: string, line: string) => logger.info(`[${fullId}] ${line}`) }
         : {}),
     })
+    const unregister = registerLiveSource(task.id, 'harness', () => harness.progress())
     onCleanup(async () => {
+      unregister()
       if (harness.state === 'running') harness.abort('the test ended before harness.run() settled')
       await harness.settled()
       let cleanup: Awaited<ReturnType<TestHarness['cleanup']>> | undefined

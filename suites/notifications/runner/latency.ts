@@ -17,7 +17,13 @@ export function recordLatencies(
       [SMTP_RECEIPTS, 'smtp'],
     ] as const) {
       for (const at of (run.metrics[key] as string[] | undefined) ?? []) {
-        events.recordLatency((Date.parse(at) - triggeredAt) / 1000, TEMPLATE_DELETED_NOTIFICATION_ID, type)
+        const receivedAt = Date.parse(at)
+        events.recordLatency(
+          (receivedAt - triggeredAt) / 1000,
+          TEMPLATE_DELETED_NOTIFICATION_ID,
+          type,
+          receivedAt,
+        )
       }
     }
   }

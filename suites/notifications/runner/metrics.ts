@@ -19,7 +19,7 @@ export const ERRORS_METRIC = 'notification_delivery_errors_total'
 export const MISSED_METRIC = 'notification_delivery_missed_total'
 
 export function notificationMetrics(recorder: MetricsRecorder, paths: readonly NotificationType[]) {
-  const latency = recorder.histogram(LATENCY_METRIC, {
+  recorder.histogram(LATENCY_METRIC, {
     help: 'Time from the trigger (just before the first template delete) to receipt of a notification.',
   })
   const errors = recorder.counter(ERRORS_METRIC, {
@@ -32,9 +32,12 @@ export function notificationMetrics(recorder: MetricsRecorder, paths: readonly N
   for (const type of paths) missed.inc({ notification_type: type }, 0)
   return {
     /** SMTP receipt times come from the mock's whole-second `Date`, so a latency can come out
-     * slightly negative (as in Coder); it is recorded as 0. */
-    recordLatency(seconds: number, notificationId: string, type: NotificationType): void {
-      latency.observe(Math.max(0, seconds), { notification_id: notificationId, notification_type: type })
+     * slightly negative (as in Coder); it is recorded as 0. The time series files it at receipt. */
+    recordLatency(seconds: number, notificationId: string, type: NotificationType, receivedAt: number): void {
+      recorder.observeAt(LATENCY_METRIC, receivedAt, Math.max(0, seconds), {
+        notification_id: notificationId,
+        notification_type: type,
+      })
     },
     addError(action: ErrorAction): void {
       errors.inc({ action })

@@ -67,6 +67,19 @@ export class TestHarness {
     return this.#runs.size
   }
 
+  /** Runs started so far, and of those ended, how many passed and failed (for live progress). */
+  progress(): { started: number; passed: number; failed: number } {
+    let started = 0
+    let passed = 0
+    let failed = 0
+    for (const run of this.#runs.values()) {
+      if (!run.started) continue
+      started++
+      if (run.finished) run.failed ? failed++ : passed++
+    }
+    return { started, passed, failed }
+  }
+
   /**
    * Adds a run; its full id is `${testName}/${id}` and must be unique. On a shard of several, only
    * the shard's share is kept: returns false for a run another shard runs.

@@ -29,6 +29,7 @@ export class TestRun {
   #durationMs = 0
   #startLagMs: number | undefined
   #error: string | null = null
+  #finished = false
   #metrics: Record<string, unknown> = {}
   readonly #clients = new Map<string, HttpClient>()
   readonly #options: TestRunOptions
@@ -54,6 +55,11 @@ export class TestRun {
     return this.#error !== null
   }
 
+  /** The run has ended (passed or failed). */
+  get finished(): boolean {
+    return this.#finished
+  }
+
   /** Runs the runner once; never rejects. An abort of `signal` ends the run at once as a failure. */
   async run(signal: AbortSignal, scheduledAt?: number): Promise<void> {
     const begin = performance.now()
@@ -70,6 +76,7 @@ export class TestRun {
       this.#error = describeError(err)
       this.log(`run failed: ${this.#error}`)
     } finally {
+      this.#finished = true
       this.#durationMs = performance.now() - origin
       try {
         this.#metrics = this.runner.metrics?.() ?? {}

@@ -42,8 +42,28 @@ export class MetricsAggregate {
   startedAt = Number.POSITIVE_INFINITY
   endedAt = Number.NEGATIVE_INFINITY
   snapshots = 0
+  /** Time series: one aggregate per interval start (epoch ms), merged like the totals. */
+  readonly intervals = new Map<number, MetricsAggregate>()
+  intervalMs: number | undefined
 
   add(snapshot: MetricsSnapshot): void {
+    if (snapshot.intervals !== undefined && snapshot.intervals.length > 0) {
+      if (this.intervalMs !== undefined && snapshot.intervalMs !== this.intervalMs) {
+        throw new MetricsError(
+          'SCALETEST_MERGE_INTERVAL',
+          `cannot merge time series: interval ${this.intervalMs} ms in one test, ${snapshot.intervalMs} ms in another (SCALETEST_REPORT_INTERVAL)`,
+        )
+      }
+      this.intervalMs = snapshot.intervalMs
+      for (const interval of snapshot.intervals) {
+        let bucket = this.intervals.get(interval.startedAt)
+        if (bucket === undefined) {
+          bucket = new MetricsAggregate()
+          this.intervals.set(interval.startedAt, bucket)
+        }
+        bucket.add({ version: 1, ...interval })
+      }
+    }
     this.snapshots++
     this.startedAt = Math.min(this.startedAt, snapshot.startedAt)
     this.endedAt = Math.max(this.endedAt, snapshot.endedAt)
@@ -115,6 +135,15 @@ export class MetricsAggregate {
       metrics,
     }
     if (Object.keys(this.thresholds).length > 0) snapshot.thresholds = this.thresholds
+    if (this.intervalMs !== undefined) {
+      snapshot.intervalMs = this.intervalMs
+      snapshot.intervals = [...this.intervals]
+        .sort(([a], [b]) => a - b)
+        .map(([, bucket]) => {
+          const { startedAt, endedAt, metrics: m } = bucket.toJSON()
+          return { startedAt, endedAt, metrics: m }
+        })
+    }
     return snapshot
   }
 

@@ -24,10 +24,17 @@ export function parseListenAddress(address: string): { host: string; port: numbe
   return { host: match[1] ?? match[2]!, port }
 }
 
-/** Serve `GET /metrics` (Prometheus text from `render`) and `GET /healthz` until closed. */
+/** A further page served beside /metrics, e.g. the live report. */
+export interface ExtraRoute {
+  contentType: string
+  render: () => Promise<string>
+}
+
+/** Serve `GET /metrics` (Prometheus text from `render`), `GET /healthz` and `routes` until closed. */
 export async function startMetricsServer(
   address: string,
   render: () => Promise<string>,
+  routes: Record<string, ExtraRoute> = {},
 ): Promise<MetricsServer> {
   const { host, port } = parseListenAddress(address)
   const server = createServer((req, res) => {
@@ -43,8 +50,19 @@ export async function startMetricsServer(
         (error: unknown) =>
           res.writeHead(500, { 'content-type': 'text/plain' }).end(`render metrics: ${String(error)}\n`),
       )
+    } else if (Object.hasOwn(routes, path)) {
+      const route = routes[path]!
+      route.render().then(
+        (body) =>
+          res.writeHead(200, { 'content-type': route.contentType, 'cache-control': 'no-store' }).end(body),
+        (error: unknown) =>
+          res.writeHead(500, { 'content-type': 'text/plain' }).end(`render ${path}: ${String(error)}\n`),
+      )
     } else {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: try /metrics\n')
+      const also = Object.keys(routes)
+        .map((r) => ` or ${r}`)
+        .join('')
+      res.writeHead(404, { 'content-type': 'text/plain' }).end(`not found: try /metrics${also}\n`)
     }
   })
   server.listen(port, host)

@@ -65,6 +65,20 @@ export interface MetricsSnapshot {
   metrics: Record<string, MetricSnapshot>
   /** Thresholds declared by the scenario (`recorder.thresholds()`), keyed by selector. */
   thresholds?: Record<string, string[]>
+  /** Length of one time-series interval in ms, when intervals were recorded. */
+  intervalMs?: number
+  /** What changed in each interval (start on an epoch multiple of intervalMs), oldest first. */
+  intervals?: IntervalSnapshot[]
+}
+
+/**
+ * One interval of a time series: histograms and counters hold what was observed in it, gauges
+ * their value at its end. startedAt/endedAt are the interval's bounds (epoch ms).
+ */
+export interface IntervalSnapshot {
+  startedAt: number
+  endedAt: number
+  metrics: Record<string, MetricSnapshot>
 }
 
 export function emptySnapshot(now = Date.now()): MetricsSnapshot {

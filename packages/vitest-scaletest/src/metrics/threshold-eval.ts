@@ -1,7 +1,7 @@
 import type { MetricsAggregate } from './aggregate.ts'
 import { formatLabels } from './labels.ts'
 import { percentile } from './series-stats.ts'
-import type { Threshold, ThresholdExpression } from './threshold-parser.ts'
+import type { PlainAggregation, Threshold, ThresholdExpression } from './threshold-parser.ts'
 
 export interface ThresholdResult {
   selector: string
@@ -13,30 +13,54 @@ export interface ThresholdResult {
   reason?: string
 }
 
-/** Evaluate every expression of every threshold against the merged metrics of the run. */
-export function evaluateThresholds(thresholds: Threshold[], aggregate: MetricsAggregate): ThresholdResult[] {
+/**
+ * Evaluate every expression of every threshold against the merged metrics of the run;
+ * `change(...)` expressions against `baseline`, the merged metrics of an earlier run.
+ */
+export function evaluateThresholds(
+  thresholds: Threshold[],
+  aggregate: MetricsAggregate,
+  baseline?: MetricsAggregate,
+): ThresholdResult[] {
   return thresholds.flatMap((threshold) =>
-    threshold.expressions.map((expression) => evaluateOne(threshold, expression, aggregate)),
+    threshold.expressions.map((expression) => evaluateOne(threshold, expression, aggregate, baseline)),
   )
 }
 
-function evaluateOne(threshold: Threshold, expression: ThresholdExpression, aggregate: MetricsAggregate) {
+function evaluateOne(
+  threshold: Threshold,
+  expression: ThresholdExpression,
+  aggregate: MetricsAggregate,
+  baseline: MetricsAggregate | undefined,
+) {
   const base = { selector: threshold.selector, expression: expression.source }
-  const measured = measure(threshold, expression, aggregate)
+  const measured = measureChange(threshold, expression.aggregation, aggregate, baseline)
   if (typeof measured === 'string') return { ...base, ok: false, actual: null, reason: measured }
   return { ...base, ok: compare(measured, expression.operator, expression.bound), actual: measured }
 }
 
-/** The value of the expression's aggregation, or a reason why there is none. */
-function measure(
+function measureChange(
   threshold: Threshold,
-  expression: ThresholdExpression,
+  agg: ThresholdExpression['aggregation'],
   aggregate: MetricsAggregate,
+  baseline: MetricsAggregate | undefined,
 ): number | string {
+  if (agg.kind !== 'change') return measure(threshold, agg, aggregate)
+  if (baseline === undefined)
+    return 'no baseline to compare with: set SCALETEST_BASELINE=path/to/results.json'
+  const now = measure(threshold, agg.of, aggregate)
+  if (typeof now === 'string') return now
+  const before = measure(threshold, agg.of, baseline)
+  if (typeof before === 'string') return `baseline: ${before.replace('this run', 'the baseline run')}`
+  if (before === 0) return now === 0 ? 0 : `baseline ${describe(agg.of)} is 0: no relative change`
+  return ((now - before) / Math.abs(before)) * 100
+}
+
+/** The value of the expression's aggregation, or a reason why there is none. */
+function measure(threshold: Threshold, agg: PlainAggregation, aggregate: MetricsAggregate): number | string {
   const { metric, labels } = threshold
   const entry = aggregate.metrics.get(metric)
   if (entry === undefined) return `metric ${metric} was not recorded in this run`
-  const agg = expression.aggregation
   const duration = aggregate.durationSeconds
   const where = `${metric}${formatLabels(labels)}`
   if (entry.type === 'histogram') {
@@ -78,7 +102,7 @@ function measure(
   return `${describe(agg)} does not apply to gauge ${metric}; use value, min, max or avg`
 }
 
-function describe(agg: ThresholdExpression['aggregation']): string {
+function describe(agg: PlainAggregation): string {
   return agg.kind === 'percentile' ? `p(${agg.percentile})` : agg.kind
 }
 

@@ -2,14 +2,18 @@
 // `count==0`. Grammar:
 //   selector   := name [ '{' label '=' '"' value '"' { ',' label '=' '"' value '"' } '}' ]
 //   expression := aggregation operator number
-//   aggregation:= 'p(' number ')' | 'avg' | 'min' | 'max' | 'med' | 'count' | 'sum' | 'rate' | 'value'
+//   aggregation:= plain | 'change(' plain ')'      (change: percent against the baseline run)
+//   plain      := 'p(' number ')' | 'avg' | 'min' | 'max' | 'med' | 'count' | 'sum' | 'rate' | 'value'
 //   operator   := '<' | '<=' | '>' | '>=' | '==' | '!='
 import { MetricsError } from './errors.ts'
 import type { Labels } from './snapshot.ts'
 
-export type Aggregation =
+export type PlainAggregation =
   | { kind: 'percentile'; percentile: number }
   | { kind: 'avg' | 'min' | 'max' | 'med' | 'count' | 'sum' | 'rate' | 'value' }
+
+/** `change(agg)`: percent change of `agg` against the baseline run (SCALETEST_BASELINE). */
+export type Aggregation = PlainAggregation | { kind: 'change'; of: PlainAggregation }
 
 export type Operator = '<' | '<=' | '>' | '>=' | '==' | '!='
 
@@ -39,6 +43,8 @@ const SELECTOR = /^\s*([a-zA-Z_:][a-zA-Z0-9_:]*)\s*(?:\{(.*)\})?\s*$/
 const MATCHER = /^\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*=\s*"((?:[^"\\]|\\.)*)"\s*(?:,|$)/
 const EXPRESSION =
   /^\s*(p\(\s*([0-9]*\.?[0-9]+)\s*\)|avg|min|max|med|count|sum|rate|value)\s*(<=|>=|==|!=|<|>)\s*(-?[0-9]*\.?[0-9]+(?:e[-+]?[0-9]+)?)\s*$/i
+const CHANGE =
+  /^\s*change\(\s*(.+?)\s*\)\s*(<=|>=|==|!=|<|>)\s*(-?[0-9]*\.?[0-9]+(?:e[-+]?[0-9]+)?)\s*%?\s*$/i
 
 export function parseSelector(selector: string): { metric: string; labels: Labels } {
   const match = SELECTOR.exec(selector)
@@ -63,10 +69,20 @@ export function parseSelector(selector: string): { metric: string; labels: Label
 }
 
 export function parseExpression(selector: string, source: string): ThresholdExpression {
+  const change = typeof source === 'string' ? CHANGE.exec(source) : null
+  if (change) {
+    const inner = parseExpression(selector, `${change[1]}${change[2]}${change[3]}`)
+    return {
+      source: source.trim(),
+      aggregation: { kind: 'change', of: inner.aggregation as PlainAggregation },
+      operator: inner.operator,
+      bound: inner.bound,
+    }
+  }
   const match = typeof source === 'string' ? EXPRESSION.exec(source) : null
   if (!match) {
     throw new ThresholdSyntaxError(
-      `threshold ${JSON.stringify(source)} on ${selector} is not valid: write <aggregation><operator><number>, e.g. "p(99)<5", "max<=30", "count==0" (aggregations: p(N), avg, min, max, med, count, sum, rate, value)`,
+      `threshold ${JSON.stringify(source)} on ${selector} is not valid: write <aggregation><operator><number>, e.g. "p(99)<5", "max<=30", "count==0", "change(p(99))<10" (aggregations: p(N), avg, min, max, med, count, sum, rate, value; change(...) in percent against SCALETEST_BASELINE)`,
     )
   }
   const name = match[1]!.toLowerCase()
@@ -80,7 +96,7 @@ export function parseExpression(selector: string, source: string): ThresholdExpr
     }
     aggregation = { kind: 'percentile', percentile }
   } else {
-    aggregation = { kind: name as Exclude<Aggregation['kind'], 'percentile'> }
+    aggregation = { kind: name as Exclude<PlainAggregation['kind'], 'percentile'> }
   }
   return { source: source.trim(), aggregation, operator: match[3] as Operator, bound: Number(match[4]) }
 }

@@ -24,7 +24,29 @@ describe('resolveReporterOptions', () => {
     expect(resolveReporterOptions({}, {})).toMatchObject({
       outputDir: 'scaletest-results',
       prometheusWaitMs: 15_000,
+      progressIntervalMs: 10_000,
+      baselineTolerancePct: 10,
+      report: true,
     })
+    expect(
+      resolveReporterOptions(
+        {},
+        {
+          SCALETEST_BASELINE: 'base/results.json',
+          SCALETEST_BASELINE_TOLERANCE: '12.5%',
+          SCALETEST_PROGRESS_INTERVAL: '500ms',
+          SCALETEST_MAIN_METRIC: 'latency_seconds',
+        },
+      ),
+    ).toMatchObject({
+      baseline: 'base/results.json',
+      baselineTolerancePct: 12.5,
+      progressIntervalMs: 500,
+      mainMetric: 'latency_seconds',
+    })
+    expect(() => resolveReporterOptions({}, { SCALETEST_BASELINE_TOLERANCE: 'ten' })).toThrow(
+      /SCALETEST_BASELINE_TOLERANCE="ten" is not a percentage/,
+    )
   })
 
   it('prefers explicit options over the environment', () => {

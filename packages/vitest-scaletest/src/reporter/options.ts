@@ -24,12 +24,20 @@ export const reporterOptionsSchema = z.strictObject({
   prometheusWaitMs: z.number().int().min(0).optional(),
   /** 'auto': progress only when a `*.scale.test.*` file runs. */
   progress: z.enum(['auto', 'always', 'never']).default('auto'),
-  /** Interval of plain progress lines when stderr is not a TTY (CI logs). */
-  progressIntervalMs: z.number().int().min(100).default(10_000),
+  /** Interval of plain progress lines when stderr is not a TTY (CI logs); default SCALETEST_PROGRESS_INTERVAL or 10 s. */
+  progressIntervalMs: z.number().int().min(100).optional(),
   /** Labels with more distinct values than this are folded in the console summary (e.g. username). */
   summaryMaxLabelValues: z.number().int().min(1).default(10),
   /** The same for metrics.prom, the push and /metrics. */
   prometheusMaxLabelValues: z.number().int().min(1).default(1000),
+  /** results.json of an earlier run to compare with; default SCALETEST_BASELINE. */
+  baseline: z.string().min(1).optional(),
+  /** Percent a p50/p99 may rise over the baseline before it is a regression; default SCALETEST_BASELINE_TOLERANCE or 10. */
+  baselineTolerancePct: z.number().min(0).optional(),
+  /** Histogram whose recent p99 the progress line shows; default SCALETEST_MAIN_METRIC, else the first one a threshold names. */
+  mainMetric: z.string().min(1).optional(),
+  /** Write report.html beside results.json (default true). */
+  report: z.boolean().default(true),
 })
 
 export type ScaletestReporterOptions = z.input<typeof reporterOptionsSchema>
@@ -38,6 +46,8 @@ export interface ResolvedReporterOptions extends z.infer<typeof reporterOptionsS
   parsedThresholds: Threshold[]
   outputDir: string
   prometheusWaitMs: number
+  baselineTolerancePct: number
+  progressIntervalMs: number
 }
 
 export class ReporterConfigError extends Error {
@@ -63,6 +73,8 @@ export function resolveReporterOptions(
     throw new ReporterConfigError(`SCALETEST_PUSHGATEWAY_URL=${JSON.stringify(pushgatewayUrl)} is not a URL`)
   }
   const waitEnv = nonEmpty(env.SCALETEST_PROMETHEUS_WAIT)
+  const toleranceEnv = nonEmpty(env.SCALETEST_BASELINE_TOLERANCE)
+  const progressEnv = nonEmpty(env.SCALETEST_PROGRESS_INTERVAL)
   return {
     ...o,
     parsedThresholds: [...parseThresholds(o.thresholds), ...parseThresholds(envThresholds(env))],
@@ -70,6 +82,15 @@ export function resolveReporterOptions(
     pushgatewayUrl,
     instance: o.instance ?? nonEmpty(env.SCALETEST_INSTANCE),
     prometheusAddress: o.prometheusAddress ?? nonEmpty(env.SCALETEST_PROMETHEUS_ADDRESS),
+    baseline: o.baseline ?? nonEmpty(env.SCALETEST_BASELINE),
+    mainMetric: o.mainMetric ?? nonEmpty(env.SCALETEST_MAIN_METRIC),
+    baselineTolerancePct:
+      o.baselineTolerancePct ?? (toleranceEnv === undefined ? 10 : parseTolerance(toleranceEnv)),
+    progressIntervalMs:
+      o.progressIntervalMs ??
+      (progressEnv === undefined
+        ? 10_000
+        : Math.max(100, parseDurationMs('SCALETEST_PROGRESS_INTERVAL', progressEnv))),
     prometheusWaitMs:
       o.prometheusWaitMs ??
       (waitEnv === undefined ? 15_000 : parseDurationMs('SCALETEST_PROMETHEUS_WAIT', waitEnv)),
@@ -105,6 +126,18 @@ export function parseDurationMs(name: string, text: string): number {
   const n = Number(match[1])
   const unit = match[2] ?? 's'
   return Math.round(unit === 'ms' ? n : unit === 's' ? n * 1000 : n * 60_000)
+}
+
+const PERCENT = /^\s*(\d+(?:\.\d+)?)\s*%?\s*$/
+
+/** `10%` or `10` → 10. */
+export function parseTolerance(text: string): number {
+  const match = PERCENT.exec(text)
+  if (!match)
+    throw new ReporterConfigError(
+      `SCALETEST_BASELINE_TOLERANCE=${JSON.stringify(text)} is not a percentage; write e.g. 10%`,
+    )
+  return Number(match[1])
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -22,19 +22,30 @@ describe('Progress', () => {
     try {
       let now = 0
       const { s, chunks } = stream(false)
-      const progress = new Progress({ stream: s, live: s.isTTY === true, intervalMs: 10_000, now: () => now })
+      const status = { runsStarted: 0, runsPassed: 0, runsFailed: 0 }
+      const progress = new Progress({
+        stream: s,
+        live: s.isTTY === true,
+        intervalMs: 10_000,
+        now: () => now,
+        status: () => status,
+      })
       progress.start()
       progress.counts.started = 5
       progress.counts.passed = 3
       progress.counts.failed = 1
-      progress.counts.harnessRuns = 40
-      progress.counts.harnessFailed = 2
+      Object.assign(status, {
+        runsStarted: 40,
+        runsPassed: 30,
+        runsFailed: 2,
+        latency: { metric: 'latency_seconds', p99: 1.23456, windowSeconds: 10 },
+      })
       now = 20_000
       vi.advanceTimersByTime(20_000)
       progress.stop()
       expect(chunks).toHaveLength(2)
       expect(chunks[1]).toBe(
-        'scaletest progress: tests started 5, passed 3, failed 1, runs 40 (2 failed), 0.20 tests/s, elapsed 20s\n',
+        'scaletest progress: tests started 5, passed 3, failed 1, runs started 40, passed 30, failed 2, p99 latency_seconds 1.235 (last 10s), 0.20 tests/s, elapsed 20s\n',
       )
     } finally {
       vi.useRealTimers()

@@ -1,11 +1,19 @@
+import { formatNumber } from './summary.ts'
+
 export interface ProgressCounts {
   started: number
   passed: number
   failed: number
   skipped: number
-  /** Harness runs reported by finished tests (known only when each test ends). */
-  harnessRuns: number
-  harnessFailed: number
+}
+
+/** Harness runs and latency across finished and running tests (running ones report every second). */
+export interface LiveStatus {
+  runsStarted: number
+  runsPassed: number
+  runsFailed: number
+  /** p99 of the main latency metric over the last `windowSeconds`. */
+  latency?: { metric: string; p99: number; windowSeconds: number }
 }
 
 export interface ProgressOptions {
@@ -15,6 +23,8 @@ export interface ProgressOptions {
   live: boolean
   intervalMs: number
   now?: () => number
+  /** Read at each line. */
+  status?: () => LiveStatus
 }
 
 /**
@@ -27,8 +37,6 @@ export class Progress {
     passed: 0,
     failed: 0,
     skipped: 0,
-    harnessRuns: 0,
-    harnessFailed: 0,
   }
   readonly #options: ProgressOptions
   readonly #now: () => number
@@ -71,8 +79,13 @@ export class Progress {
     const elapsedS = Math.max(0, (this.#now() - this.#startedAt) / 1000)
     const done = c.passed + c.failed + c.skipped
     const rate = elapsedS > 0 ? done / elapsedS : 0
-    const harness = c.harnessRuns > 0 ? `, runs ${c.harnessRuns} (${c.harnessFailed} failed)` : ''
-    return `scaletest progress: tests started ${c.started}, passed ${c.passed}, failed ${c.failed}${harness}, ${rate.toFixed(2)} tests/s, elapsed ${formatElapsed(elapsedS)}`
+    const status = this.#options.status?.()
+    let live = ''
+    if (status !== undefined && status.runsStarted > 0)
+      live += `, runs started ${status.runsStarted}, passed ${status.runsPassed}, failed ${status.runsFailed}`
+    if (status?.latency !== undefined)
+      live += `, p99 ${status.latency.metric} ${formatNumber(status.latency.p99)} (last ${status.latency.windowSeconds}s)`
+    return `scaletest progress: tests started ${c.started}, passed ${c.passed}, failed ${c.failed}${live}, ${rate.toFixed(2)} tests/s, elapsed ${formatElapsed(elapsedS)}`
   }
 }
 

@@ -4,6 +4,7 @@ import { formatLabels } from '../metrics/labels.ts'
 import type { HistogramCell } from '../metrics/series-stats.ts'
 import { histogramStats } from '../metrics/series-stats.ts'
 import type { ThresholdResult } from '../metrics/threshold-eval.ts'
+import type { BaselineComparison } from './baseline.ts'
 import type { HarnessResults } from './harness-results.ts'
 
 export interface SummaryInput {
@@ -13,6 +14,7 @@ export interface SummaryInput {
   tests: { passed: number; failed: number; skipped: number; withScaletest: number }
   files: string[]
   maxLabelValues: number
+  baseline?: BaselineComparison | undefined
 }
 
 const COLUMNS = ['count', 'p50', 'p90', 'p95', 'p99', 'max'] as const
@@ -56,7 +58,23 @@ export function formatSummary(input: SummaryInput): string[] {
     lines.push('  thresholds:')
     for (const r of input.thresholds) lines.push(`    ${formatThresholdResult(r)}`)
   }
+  if (input.baseline !== undefined) lines.push(...formatBaseline(input.baseline))
   if (input.files.length > 0) lines.push(`  written: ${input.files.join(', ')}`)
+  return lines
+}
+
+function formatBaseline(b: BaselineComparison): string[] {
+  const lines = [`  baseline: ${b.path} (tolerance ${b.tolerance_pct}%): ${b.regressions} regression(s)`]
+  const pct = (c: number | null) => (c === null ? '-' : `${c >= 0 ? '+' : ''}${c.toFixed(1)}%`)
+  const rows = b.metrics.map((m) => [
+    `${m.metric}${formatLabels(m.labels)}`,
+    `${formatNumber(m.p50.baseline ?? Number.NaN)} → ${formatNumber(m.p50.current ?? Number.NaN)}`,
+    pct(m.p50.change_pct),
+    `${formatNumber(m.p99.baseline ?? Number.NaN)} → ${formatNumber(m.p99.current ?? Number.NaN)}`,
+    pct(m.p99.change_pct),
+    m.regression ? 'REGRESSION' : '',
+  ])
+  if (rows.length > 0) lines.push(...table(['metric', 'p50', 'change', 'p99', 'change', ''], rows))
   return lines
 }
 

@@ -6,6 +6,21 @@ import { BarrierError } from '../errors.ts'
 import { Barrier } from './barrier.ts'
 
 describe('Barrier', () => {
+  it('keeps each resolved wait and how long the barrier took to open, for the report', async () => {
+    const barrier = new Barrier(2, { name: 'dial' })
+    const first = barrier.arriveAndWait()
+    await sleep(30)
+    await Promise.all([first, barrier.arriveAndWait()])
+    await barrier.wait() // already open: waits 0
+    const stats = barrier.stats()
+    expect(stats).toMatchObject({ name: 'dial', size: 2, arrived: 2, left: 0, state: 'open' })
+    expect(stats.wait_ms).toHaveLength(3)
+    expect(stats.wait_ms[0]).toBeGreaterThanOrEqual(20)
+    expect(stats.wait_ms[2]).toBe(0)
+    expect(stats.opened_after_ms).toBeGreaterThanOrEqual(20)
+    expect(new Barrier(1).stats()).toMatchObject({ state: 'waiting', opened_after_ms: null, wait_ms: [] })
+  })
+
   it('opens once every party arrived, and reports how many did', async () => {
     const barrier = new Barrier(3, { name: 'dialed' })
     const released: number[] = []

@@ -28,6 +28,19 @@ export interface BarrierWaitOptions {
 
 export type BarrierState = 'waiting' | 'open' | 'failed'
 
+/** What a barrier saw, for the report: who arrived, and how long each resolved wait() waited. */
+export interface BarrierStats {
+  name: string
+  size: number
+  arrived: number
+  left: number
+  state: BarrierState
+  /** ms from the first wait() until the barrier opened; null if it never opened. */
+  opened_after_ms: number | null
+  /** Every wait() that resolved, in ms, in the order they resolved (0 for a barrier already open). */
+  wait_ms: number[]
+}
+
 export class Barrier {
   readonly size: number
   readonly name: string
@@ -40,6 +53,9 @@ export class Barrier {
   #timer: NodeJS.Timeout | undefined
   readonly #signal: AbortSignal | undefined
   readonly #onAbort = () => this.cancel(this.#signal?.reason)
+  #firstWaitAt: number | undefined
+  #openedAt: number | undefined
+  readonly #waitMs: number[] = []
 
   constructor(size: number, options: BarrierOptions = {}) {
     if (!Number.isInteger(size) || size < 0) {
@@ -118,9 +134,14 @@ export class Barrier {
   /** Resolves once all parties arrived; rejects with a BarrierError if the barrier fails first. */
   wait(options: BarrierWaitOptions = {}): Promise<void> {
     if (this.#error) return Promise.reject(this.#error)
-    if (this.#opened) return Promise.resolve()
+    if (this.#opened) {
+      this.#waitMs.push(0)
+      return Promise.resolve()
+    }
     if (options.signal?.aborted) return Promise.reject(this.#abortError(options.signal.reason))
     this.#startTimer()
+    const started = performance.now()
+    this.#firstWaitAt ??= started
     return new Promise<void>((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined
       const settle = () => {
@@ -131,6 +152,7 @@ export class Barrier {
       const waiter = {
         resolve: () => {
           settle()
+          this.#waitMs.push(performance.now() - started)
           resolve()
         },
         reject: (err: Error) => {
@@ -202,8 +224,26 @@ export class Barrier {
     }, this.#timeoutMs)
   }
 
+  /** Arrivals and wait times so far. */
+  stats(): BarrierStats {
+    const opened =
+      this.#openedAt !== undefined && this.#firstWaitAt !== undefined
+        ? Math.max(0, this.#openedAt - this.#firstWaitAt)
+        : null
+    return {
+      name: this.name,
+      size: this.size,
+      arrived: this.#arrived,
+      left: this.#left,
+      state: this.state,
+      opened_after_ms: opened,
+      wait_ms: [...this.#waitMs],
+    }
+  }
+
   #open(): void {
     this.#opened = true
+    this.#openedAt = performance.now()
     this.#dispose()
     for (const waiter of [...this.#waiters]) waiter.resolve()
   }

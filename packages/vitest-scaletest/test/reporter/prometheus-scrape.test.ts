@@ -36,16 +36,17 @@ describe('live /metrics endpoint', () => {
       if (seen.length > 0) break
       await new Promise((r) => setTimeout(r, 250))
     }
+    // Read while the endpoint is still held open: a scrape after it closes marks the series stale.
+    const count = await query(
+      prometheus.url,
+      'notification_delivery_latency_seconds_count{notification_type="smtp"}',
+    )
     const run = await running
     expect(run.exitCode, run.stdout + run.stderr).toBe(0)
     expect(run.stdout).toContain(`scaletest metrics endpoint listening on http://127.0.0.1:${port}/metrics`)
     expect(seen, prometheus.output()).toHaveLength(1)
     expect(seen[0]!.metric).toMatchObject({ instance: `127.0.0.1:${port}`, notification_type: 'smtp' })
     expect(seen[0]!.value[1]).toBe('4')
-    const count = await query(
-      prometheus.url,
-      'notification_delivery_latency_seconds_count{notification_type="smtp"}',
-    )
     expect(count[0]?.value[1]).toBe('500')
     // the run held the endpoint open for the wait, then closed it
     expect(Date.now() - started).toBeGreaterThanOrEqual(6000)

@@ -2,6 +2,8 @@ import { readFile } from 'node:fs/promises'
 
 import { describe, expect, it } from 'vitest'
 
+import { MetricsAggregate } from '../../src/metrics/aggregate.ts'
+import { histogramStats } from '../../src/metrics/series-stats.ts'
 import type { ScaletestResults } from '../../src/reporter/index.ts'
 import { latencySamples, rawPercentile, withinHdrPrecision } from './samples.ts'
 import { configFile, createProject, runCli, scenarioFile } from './vitest-project.ts'
@@ -49,6 +51,21 @@ describe('metrics merged across shards', () => {
     for (const p of [50, 90, 95, 99])
       expect(withinHdrPrecision(stats[`p${p}`]!, rawPercentile(raw, p)), `p${p}`).toBe(true)
     expect(results.harness.total_runs).toBe(4)
+
+    // The time series merged the same way: its intervals re-merged give the totals exactly.
+    const intervals = new MetricsAggregate()
+    for (const interval of results.metrics.intervals!) intervals.add({ version: 1, ...interval })
+    const fromIntervals = histogramStats(
+      intervals.combinedHistogram('notification_delivery_latency_seconds', {
+        notification_type: 'websocket',
+      })!,
+      1e-6,
+    )
+    expect(fromIntervals).toEqual(stats)
+    const perInterval = results.timeseries!.metrics.notification_delivery_latency_seconds!.series.find(
+      (s) => s.labels.notification_type === 'websocket',
+    ) as { count: number[] }
+    expect(perInterval.count.reduce((a, b) => a + b, 0)).toBe(3000)
     expect(results.thresholds).toEqual({
       ok: true,
       results: [

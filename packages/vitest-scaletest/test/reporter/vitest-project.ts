@@ -58,13 +58,14 @@ import { latencySamples } from ${JSON.stringify(SAMPLES_MODULE)}
 
 for (let t = 0; t < ${options.tests ?? 1}; t++) {
   test('deliveries ' + t, ({ task }) => {
-    const recorder = new MetricsRecorder()
+    const recorder = new MetricsRecorder({ intervalMs: 1000 })
     const latency = recorder.histogram('notification_delivery_latency_seconds', { help: 'Time to deliver a notification.' })
     const samples = latencySamples(${options.count}, ${options.seed} + t).map((s) => s / 1000)
     samples.forEach((s, i) => latency.observe(s, { notification_type: i % 2 ? 'smtp' : 'websocket' }))
     recorder.counter('notification_delivery_missed_total', { help: 'Missed notifications.' }).inc({ notification_type: 'smtp' }, ${options.missed ?? 0})
     recorder.gauge('scaletest_fixture_worker_pid', { help: 'pid', merge: 'max' }).set(process.pid, { file: String(${options.seed}) })
     const now = new Date().toISOString()
+    recorder.stopIntervals()
     task.meta.scaletest = {
       metrics: recorder.toJSON(),
       harness: [{ total_runs: 2, total_pass: 2, total_fail: 0, elapsed: '10ms', elapsed_ms: 10,

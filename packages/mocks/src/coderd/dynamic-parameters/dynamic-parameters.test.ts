@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
 
-import { makeTar } from '../test/make-tar.ts'
 import { type Fixture, type Json, startFixture, waitFor } from '../test/sim-client.ts'
+import { tarOf as makeTar } from '../test/tar.ts'
 
 // The parameter chain of Coder's scaletest/dynamicparameters/tf (main.tf + modules/two), trimmed
 // to what the simulator reads: the parameter blocks and the module.

@@ -1,8 +1,8 @@
 import { afterEach, expect, it, vi } from 'vitest'
 
 import { runCoderdCli } from '../cli.ts'
-import { makeTar } from '../test/make-tar.ts'
 import { SimClient } from '../test/sim-client.ts'
+import { tarOf as makeTar } from '../test/tar.ts'
 
 afterEach(() => vi.restoreAllMocks())
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-import { makeTar } from '../test/make-tar.ts'
 import { createUser, type Fixture, type Json, startFixture, waitFor } from '../test/sim-client.ts'
+import { tarOf as makeTar } from '../test/tar.ts'
 import { parsePresets } from './presets.ts'
 import { PREBUILDS_USER_ID } from './system-user.ts'
 

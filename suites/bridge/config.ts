@@ -4,7 +4,7 @@
 
 import { z } from 'zod'
 
-import { ConfigError, parseDuration } from '@scaletest/vitest'
+import { ConfigError, knob, parseDuration } from '@scaletest/vitest'
 
 export type BridgeMode = 'bridge' | 'direct'
 export type BridgeKind = 'completions' | 'responses' | 'messages'
@@ -25,19 +25,6 @@ export const KIND_PATHS: Record<BridgeKind, { upstream: string; bridge: string }
   messages: { upstream: '/v1/messages', bridge: '/api/v2/aibridge/anthropic/v1/messages' },
 }
 
-const int = (fallback: number, min: number) =>
-  z
-    .string()
-    .optional()
-    .transform((value, ctx) => {
-      const n = value === undefined || value.trim() === '' ? fallback : Number(value)
-      if (!Number.isInteger(n) || n < min) {
-        ctx.addIssue({ code: 'custom', message: `expected an integer >= ${min}` })
-        return z.NEVER
-      }
-      return n
-    })
-
 const bool = z
   .string()
   .optional()
@@ -51,7 +38,7 @@ const bool = z
   })
 
 const schema = z.object({
-  CODER_SCALETEST_BRIDGE_CONCURRENT_USERS: int(10, 1),
+  CODER_SCALETEST_BRIDGE_CONCURRENT_USERS: knob.int(10, 1),
   CODER_SCALETEST_BRIDGE_MODE: z
     .string()
     .optional()
@@ -69,10 +56,10 @@ const schema = z.object({
       }
       return kind
     }),
-  CODER_SCALETEST_BRIDGE_REQUEST_COUNT: int(1, 1),
+  CODER_SCALETEST_BRIDGE_REQUEST_COUNT: knob.int(1, 1),
   CODER_SCALETEST_BRIDGE_STREAM: bool,
-  CODER_SCALETEST_BRIDGE_REQUEST_PAYLOAD_SIZE: int(1024, 0),
-  CODER_SCALETEST_BRIDGE_NUM_MESSAGES: int(1, 1),
+  CODER_SCALETEST_BRIDGE_REQUEST_PAYLOAD_SIZE: knob.int(1024, 0),
+  CODER_SCALETEST_BRIDGE_NUM_MESSAGES: knob.int(1, 1),
   CODER_SCALETEST_BRIDGE_HTTP_TIMEOUT: z
     .string()
     .optional()
@@ -108,7 +95,7 @@ const schema = z.object({
       }
       return ms
     }),
-  SCALETEST_BRIDGE_MAX_IN_FLIGHT: int(512, 1),
+  SCALETEST_BRIDGE_MAX_IN_FLIGHT: knob.int(512, 1),
 })
 
 export interface BridgeConfig {

@@ -3,7 +3,7 @@
 
 import { z } from 'zod'
 
-import { ConfigError, parseDuration } from '@scaletest/vitest'
+import { ConfigError, knob, parseDuration } from '@scaletest/vitest'
 
 const duration = (fallback: string, allowZero: boolean) =>
   z
@@ -18,25 +18,12 @@ const duration = (fallback: string, allowZero: boolean) =>
       return ms
     })
 
-const int = (fallback: number, min: number) =>
-  z
-    .string()
-    .optional()
-    .transform((value, ctx) => {
-      const n = value === undefined || value.trim() === '' ? fallback : Number(value)
-      if (!Number.isInteger(n) || n < min) {
-        ctx.addIssue({ code: 'custom', message: `expected an integer >= ${min}` })
-        return z.NEVER
-      }
-      return n
-    })
-
 const schema = z.object({
-  CODER_SCALETEST_CHAT_CHATS_PER_WORKSPACE: int(1, 1),
+  CODER_SCALETEST_CHAT_CHATS_PER_WORKSPACE: knob.int(1, 1),
   CODER_SCALETEST_CHAT_PROMPT: z.string().optional(),
-  CODER_SCALETEST_CHAT_TURNS: int(10, 1),
+  CODER_SCALETEST_CHAT_TURNS: knob.int(10, 1),
   CODER_SCALETEST_CHAT_TURN_START_DELAY: duration('0s', true),
-  CODER_SCALETEST_CHAT_TOOL_CALLS_PER_TURN: int(0, 0),
+  CODER_SCALETEST_CHAT_TOOL_CALLS_PER_TURN: knob.int(0, 0),
   CODER_SCALETEST_CHAT_LLM_MOCK_URL: z.string().optional(),
   CODER_SCALETEST_CHAT_PROVIDER_PROPAGATION_WAIT: duration('15s', true),
   CODER_SCALETEST_CHAT_TURN_TIMEOUT: duration('60s', false),

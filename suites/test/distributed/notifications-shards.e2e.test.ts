@@ -10,12 +10,14 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { Redis } from 'ioredis'
 import { afterEach, expect, it } from 'vitest'
 
-import { startSmtpMock } from '@scaletest/mocks'
 import { startRedis } from '../../../packages/vitest-scaletest/test/support/redis-server.ts'
-import { type SimulatorTarget, startSimulatorTarget } from '../support/simulator-target.ts'
-import { spawnScenario, spawnVitest } from '../support/spawn-scenario.ts'
+import {
+  type NotificationsTarget,
+  runNotificationsScenario,
+  startNotificationsTarget,
+} from '../support/notifications-target.ts'
+import { spawnVitest } from '../support/spawn-scenario.ts'
 
-const SCENARIO = 'suites/notifications/notifications.scale.test.ts'
 const USERS = 30 // 20 % template admins: 6 receivers, 2 on each shard
 // Holds on each shard alone (2 websocket deliveries), not on the run (6).
 const PER_SHARD_ONLY = JSON.stringify({
@@ -135,13 +137,8 @@ function counts(results: Results): Record<string, number> {
 async function startTargets() {
   const redis = await startRedis()
   teardown.push(async () => await redis[Symbol.asyncDispose]())
-  const smtp = await startSmtpMock()
-  teardown.push(() => smtp.close())
-  const target = await startSimulatorTarget<Results>(
-    { emailSmarthost: `${smtp.smtpHost}:${smtp.smtpPort}` },
-    teardown,
-  )
-  return { target: { ...target, smtpApiUrl: smtp.apiUrl }, redisUrl: redis.url }
+  const target = await startNotificationsTarget<Results>(undefined, teardown)
+  return { target, redisUrl: redis.url }
 }
 
 async function tempDir(prefix: string): Promise<string> {
@@ -163,25 +160,11 @@ async function waitForHeartbeat(url: string, runId: string, shard: number): Prom
   }
 }
 
-function runScenario(
-  target: SimulatorTarget<Results> & { smtpApiUrl: string },
-  env: NodeJS.ProcessEnv,
-  args: string[] = [],
-) {
-  const run = spawnScenario(
-    SCENARIO,
-    {
-      CODER_URL: target.coderd.url,
-      CODER_SESSION_TOKEN: target.sessionToken,
-      SCALETEST_SMTP_API_URL: target.smtpApiUrl,
-      SCALETEST_MOCKS_START: 'smtp,coderd',
-      SCALETEST_OUTPUT_DIR: target.outputDir,
-      CODER_SCALETEST_NOTIFICATION_USER_COUNT: String(USERS),
-      CODER_SCALETEST_SMTP_POLL_INTERVAL: '250ms',
-      ...env,
-    },
+function runScenario(target: NotificationsTarget<Results>, env: NodeJS.ProcessEnv, args: string[] = []) {
+  return runNotificationsScenario(
+    target,
+    { CODER_SCALETEST_NOTIFICATION_USER_COUNT: String(USERS), ...env },
+    teardown,
     args,
   )
-  teardown.push(run.kill)
-  return run
 }

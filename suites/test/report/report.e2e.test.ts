@@ -6,11 +6,14 @@ import { join } from 'node:path'
 
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest'
 
-import { type NotificationFaults, startSmtpMock } from '@scaletest/mocks'
+import type { NotificationFaults } from '@scaletest/mocks'
 import { formatNumber } from '@scaletest/vitest/node'
+import {
+  type NotificationsTarget,
+  runNotificationsScenario,
+  startNotificationsTarget,
+} from '../support/notifications-target.ts'
 import { launchReportBrowser, type ReportBrowser } from '../support/report-browser.ts'
-import { type SimulatorTarget, startSimulatorTarget } from '../support/simulator-target.ts'
-import { spawnScenario } from '../support/spawn-scenario.ts'
 
 const LATENCY = 'notification_delivery_latency_seconds'
 const teardown: Array<() => Promise<void>> = []
@@ -174,32 +177,6 @@ interface Results {
   }[]
 }
 
-interface Target extends SimulatorTarget<Results> {
-  smtpApiUrl: string
-}
-
-async function startTarget(faults: NotificationFaults): Promise<Target> {
-  const smtp = await startSmtpMock()
-  teardown.push(() => smtp.close())
-  const target = await startSimulatorTarget<Results>(
-    { emailSmarthost: `${smtp.smtpHost}:${smtp.smtpPort}`, faults },
-    teardown,
-  )
-  return { ...target, smtpApiUrl: smtp.apiUrl }
-}
-
-function runScenario(target: Target, env: NodeJS.ProcessEnv) {
-  const run = spawnScenario('suites/notifications/notifications.scale.test.ts', {
-    CODER_URL: target.coderd.url,
-    CODER_SESSION_TOKEN: target.sessionToken,
-    SCALETEST_SMTP_API_URL: target.smtpApiUrl,
-    SCALETEST_MOCKS_START: 'smtp,coderd',
-    SCALETEST_OUTPUT_DIR: target.outputDir,
-    CODER_SCALETEST_NOTIFICATION_USER_COUNT: '5',
-    CODER_SCALETEST_SMTP_POLL_INTERVAL: '250ms',
-    SCALETEST_REPORT_INTERVAL: '250ms',
-    ...env,
-  })
-  teardown.push(run.kill)
-  return run
-}
+const startTarget = (faults: NotificationFaults) => startNotificationsTarget<Results>(faults, teardown)
+const runScenario = (target: NotificationsTarget<Results>, env: NodeJS.ProcessEnv) =>
+  runNotificationsScenario(target, { SCALETEST_REPORT_INTERVAL: '250ms', ...env }, teardown)

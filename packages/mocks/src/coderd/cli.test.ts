@@ -8,6 +8,23 @@ import { runCoderdCli } from './cli.ts'
 import { SimClient } from './test/sim-client.ts'
 
 const LISTEN_LINE = /^coderd simulator listening on (http:\/\/127\.0\.0\.1:\d+)$/
+const FIRST_USER = ['--first-user-email', 'admin@example.com', '--first-user-username', 'admin']
+
+/** Starts the CLI on a free port, reads its URL from the one listen line it prints. */
+async function startCli(args: string[]) {
+  const log = vi.spyOn(console, 'log').mockImplementation(() => {})
+  const started = await runCoderdCli(['--address', '127.0.0.1:0', ...args])
+  expect(log).toHaveBeenCalledTimes(1)
+  const url = LISTEN_LINE.exec(String(log.mock.calls[0]![0]))![1]!
+  log.mockRestore()
+  const anon = new SimClient(url)
+  /** A client logged in as the first user. */
+  const owner = async (password: string) =>
+    anon.as(
+      (await anon.ok('POST', '/api/v2/users/login', { email: 'admin@example.com', password })).session_token,
+    )
+  return { anon, owner, close: () => started.close() }
+}
 
 describe('runCoderdCli', () => {
   afterEach(() => {
@@ -16,105 +33,55 @@ describe('runCoderdCli', () => {
   })
 
   it('prints the listen line and creates the first user, password from the environment', async () => {
-    const log = vi.spyOn(console, 'log').mockImplementation(() => {})
     process.env.CODER_FIRST_USER_PASSWORD = 'env-password-1'
-    const started = await runCoderdCli([
-      '--address',
-      '127.0.0.1:0',
-      '--first-user-email',
-      'admin@example.com',
-      '--first-user-username',
-      'admin',
-      '--job-duration-ms',
-      '5',
-    ])
+    const cli = await startCli([...FIRST_USER, '--job-duration-ms', '5'])
     try {
-      expect(log).toHaveBeenCalledTimes(1)
-      const url = LISTEN_LINE.exec(String(log.mock.calls[0]![0]))![1]!
-      const anon = new SimClient(url)
-      expect((await anon.call('GET', '/healthz')).status).toBe(200)
-      const login = await anon.ok('POST', '/api/v2/users/login', {
-        email: 'admin@example.com',
-        password: 'env-password-1',
-      })
-      expect((await anon.as(login.session_token).ok('GET', '/api/v2/users/me')).roles[0].name).toBe('owner')
-      expect(await anon.as(login.session_token).ok('GET', '/api/v2/experiments')).toEqual([
-        'workspace-build-updates',
-      ])
+      expect((await cli.anon.call('GET', '/healthz')).status).toBe(200)
+      const owner = await cli.owner('env-password-1')
+      expect((await owner.ok('GET', '/api/v2/users/me')).roles[0].name).toBe('owner')
+      expect(await owner.ok('GET', '/api/v2/experiments')).toEqual(['workspace-build-updates'])
     } finally {
-      await started.close()
+      await cli.close()
     }
   })
 
   it('enables the --experiments given, none for an empty list', async () => {
-    const log = vi.spyOn(console, 'log').mockImplementation(() => {})
     process.env.CODER_FIRST_USER_PASSWORD = 'env-password-1'
     for (const [flag, expected] of [
       ['', []],
       ['workspace-build-updates, agents', ['workspace-build-updates', 'agents']],
     ] as const) {
-      log.mockClear()
-      const started = await runCoderdCli([
-        '--address',
-        '127.0.0.1:0',
-        '--first-user-email',
-        'admin@example.com',
-        '--first-user-username',
-        'admin',
-        '--experiments',
-        flag,
-      ])
+      const cli = await startCli([...FIRST_USER, '--experiments', flag])
       try {
-        const url = LISTEN_LINE.exec(String(log.mock.calls[0]![0]))![1]!
-        const anon = new SimClient(url)
-        const login = await anon.ok('POST', '/api/v2/users/login', {
-          email: 'admin@example.com',
-          password: 'env-password-1',
-        })
-        expect(await anon.as(login.session_token).ok('GET', '/api/v2/experiments')).toEqual(expected)
+        expect(await (await cli.owner('env-password-1')).ok('GET', '/api/v2/experiments')).toEqual(expected)
       } finally {
-        await started.close()
+        await cli.close()
       }
     }
   })
 
   it('takes the AI Bridge upstreams from --aibridge-* flags or CODER_AIBRIDGE_* variables', async () => {
-    const log = vi.spyOn(console, 'log').mockImplementation(() => {})
     process.env.CODER_AIBRIDGE_ANTHROPIC_BASE_URL = 'http://127.0.0.1:9'
-    const started = await runCoderdCli([
-      '--address',
-      '127.0.0.1:0',
-      '--first-user-email',
-      'admin@example.com',
-      '--first-user-username',
-      'admin',
+    const cli = await startCli([
+      ...FIRST_USER,
       '--first-user-password',
       'flag-password-1',
       '--aibridge-openai-base-url',
       'http://127.0.0.1:9/v1',
     ])
     try {
-      const url = LISTEN_LINE.exec(String(log.mock.calls[0]![0]))![1]!
-      const anon = new SimClient(url)
-      const { session_token } = await anon.ok('POST', '/api/v2/users/login', {
-        email: 'admin@example.com',
-        password: 'flag-password-1',
-      })
+      const { token } = await cli.owner('flag-password-1')
       // Both upstreams are set (port 9 is closed): 502 unreachable, not 503 unconfigured.
       for (const path of ['/openai/v1/chat/completions', '/anthropic/v1/messages']) {
-        const reply = await anon.call(
-          'POST',
-          `/api/v2/aibridge${path}`,
-          { model: 'm', messages: [] },
-          {
-            authorization: `Bearer ${session_token}`,
-          },
-        )
+        const body = { model: 'm', messages: [] }
+        const reply = await cli.anon.call('POST', `/api/v2/aibridge${path}`, body, {
+          authorization: `Bearer ${token}`,
+        })
         expect(reply.status, path).toBe(502)
       }
     } finally {
       delete process.env.CODER_AIBRIDGE_ANTHROPIC_BASE_URL
-      await started.close()
+      await cli.close()
     }
   })
 
@@ -142,22 +109,13 @@ describe('runCoderdCli', () => {
   })
 
   it('gives every daemon the --provisioner-tags', async () => {
-    const log = vi.spyOn(console, 'log').mockImplementation(() => {})
-    const started = await runCoderdCli([
-      '--address',
-      '127.0.0.1:0',
-      '--provisioner-daemons',
-      '2',
-      '--provisioner-tags',
-      'cluster=a,zone=b=c',
-    ])
+    const cli = await startCli(['--provisioner-daemons', '2', '--provisioner-tags', 'cluster=a,zone=b=c'])
     try {
-      const url = LISTEN_LINE.exec(String(log.mock.calls[0]![0]))![1]!
-      const stats = await new SimClient(url).ok('GET', '/__admin/stats')
+      const stats = await cli.anon.ok('GET', '/__admin/stats')
       const tags = { cluster: 'a', zone: 'b=c', scope: 'organization', owner: '' }
       expect(stats.provisioners.map((p: { tags: Record<string, string> }) => p.tags)).toEqual([tags, tags])
     } finally {
-      await started.close()
+      await cli.close()
     }
     await expect(runCoderdCli(['--provisioner-tags', 'novalue'])).rejects.toThrow('KEY=VALUE')
   })

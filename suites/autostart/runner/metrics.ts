@@ -2,7 +2,7 @@
 // with username and workspace_name; here they carry no labels (bounded series) and each run's
 // three latencies go into its own metrics instead.
 
-import type { MetricsRecorder } from '@scaletest/vitest'
+import { type MetricsRecorder, PROMETHEUS_DEFAULT_BUCKETS } from '@scaletest/vitest'
 
 export type ErrorAction =
   | 'create_user'
@@ -30,21 +30,18 @@ export const JOB_ACQUIRED_METRIC = 'autostart_job_acquired_latency_seconds'
 export const TOTAL_METRIC = 'autostart_total_latency_seconds'
 export const ERRORS_METRIC = 'autostart_errors_total'
 
-/** Prometheus' DefBuckets, which Coder's HistogramOpts leave in place. */
-const DEFAULT_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
-
 export function autostartMetrics(recorder: MetricsRecorder) {
   const creation = recorder.histogram(JOB_CREATION_METRIC, {
     help: 'Time from when the workspace is scheduled to be autostarted to when the autostart job has been created.',
-    buckets: DEFAULT_BUCKETS,
+    buckets: PROMETHEUS_DEFAULT_BUCKETS,
   })
   const acquired = recorder.histogram(JOB_ACQUIRED_METRIC, {
     help: 'Time from when the workspace is scheduled to be autostarted to when the job has been acquired by a provisioner daemon.',
-    buckets: DEFAULT_BUCKETS,
+    buckets: PROMETHEUS_DEFAULT_BUCKETS,
   })
   const total = recorder.histogram(TOTAL_METRIC, {
     help: 'Time from when the workspace is scheduled to be autostarted to when the autostart build has finished.',
-    buckets: DEFAULT_BUCKETS,
+    buckets: PROMETHEUS_DEFAULT_BUCKETS,
   })
   const errors = recorder.counter(ERRORS_METRIC, { help: 'Total number of autostart errors' })
   // Created at zero so an honest run still exports (and gates on) the counter.

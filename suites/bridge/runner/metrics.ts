@@ -1,7 +1,7 @@
 // The scenario's metrics. Coder's four (scaletest/bridge/metrics.go: names, labels, default buckets),
 // plus two of ours for streams, because Coder times a streamed request only to its response headers.
 
-import type { MetricsRecorder } from '@scaletest/vitest'
+import { type MetricsRecorder, PROMETHEUS_DEFAULT_BUCKETS } from '@scaletest/vitest'
 
 export const ERRORS = 'coderd_scaletest_bridge_errors_total'
 export const REQUESTS = 'coderd_scaletest_bridge_requests_total'
@@ -15,9 +15,6 @@ export const STREAM_DURATION = 'coderd_scaletest_bridge_stream_duration_seconds'
 /** Ours, open model only: from an arrival's scheduled start to the end of its request (lateness charged). */
 export const SCHEDULED_LATENCY = 'coderd_scaletest_bridge_scheduled_latency_seconds'
 
-/** Prometheus' DefBuckets, which Coder uses. */
-export const DEFAULT_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
-
 export type ErrorAction = 'create_user' | 'request'
 
 export function bridgeMetrics(recorder: MetricsRecorder) {
@@ -25,20 +22,20 @@ export function bridgeMetrics(recorder: MetricsRecorder) {
   const requests = recorder.counter(REQUESTS, { help: 'Total number of bridge requests' })
   const duration = recorder.histogram(DURATION, {
     help: 'Duration of bridge requests in seconds',
-    buckets: DEFAULT_BUCKETS,
+    buckets: PROMETHEUS_DEFAULT_BUCKETS,
   })
   const tokens = recorder.counter(TOKENS, { help: 'Total number of tokens in bridge responses' })
   const firstToken = recorder.histogram(TIME_TO_FIRST_TOKEN, {
     help: 'Time from the request to the first streamed content event in seconds',
-    buckets: DEFAULT_BUCKETS,
+    buckets: PROMETHEUS_DEFAULT_BUCKETS,
   })
   const stream = recorder.histogram(STREAM_DURATION, {
     help: 'Time from the request to the end of the streamed response in seconds',
-    buckets: DEFAULT_BUCKETS,
+    buckets: PROMETHEUS_DEFAULT_BUCKETS,
   })
   const scheduled = recorder.histogram(SCHEDULED_LATENCY, {
     help: 'Open model: time from the scheduled arrival to the end of the request in seconds',
-    buckets: DEFAULT_BUCKETS,
+    buckets: PROMETHEUS_DEFAULT_BUCKETS,
   })
   // At zero from the start, so an honest run exports (and gates on) every series.
   for (const action of ['create_user', 'request'] as const) errors.inc({ action }, 0)

@@ -1,18 +1,12 @@
 // The scenario's metrics, with Coder's names, help, labels and buckets (scaletest/chat/metrics.go; the
 // current revision has no run_id label).
 
-import type { MetricsRecorder } from '@scaletest/vitest'
+import { exponentialBucketsRange, type MetricsRecorder } from '@scaletest/vitest'
 
 export type Phase = 'initial' | 'follow_up'
 export type Stage = 'create_chat' | 'create_message' | 'stream_open' | 'stream_ended_early' | 'status_error'
 
 const STAGES: Stage[] = ['create_chat', 'create_message', 'stream_open', 'stream_ended_early', 'status_error']
-
-/** prometheus.ExponentialBucketsRange: `count` buckets from `min` to `max`, each a constant factor apart. */
-export function exponentialBucketsRange(min: number, max: number, count: number): number[] {
-  const factor = (max / min) ** (1 / (count - 1))
-  return Array.from({ length: count }, (_, i) => min * factor ** i)
-}
 
 const LATENCY_BUCKETS = exponentialBucketsRange(0.05, 120, 18)
 const DURATION_BUCKETS = exponentialBucketsRange(0.1, 300, 18)

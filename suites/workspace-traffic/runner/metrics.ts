@@ -3,7 +3,7 @@
 // histograms with Prometheus' default buckets. The histograms drop the per-user labels here so
 // their series stay bounded; each run's own figures go into its string-keyed metrics instead.
 
-import type { MetricsRecorder } from '@scaletest/vitest'
+import { type MetricsRecorder, PROMETHEUS_DEFAULT_BUCKETS } from '@scaletest/vitest'
 
 export const BYTES_READ = 'coderd_scaletest_bytes_read_total'
 export const BYTES_WRITTEN = 'coderd_scaletest_bytes_written_total'
@@ -11,9 +11,6 @@ export const READ_ERRORS = 'coderd_scaletest_read_errors_total'
 export const WRITE_ERRORS = 'coderd_scaletest_write_errors_total'
 export const READ_LATENCY = 'coderd_scaletest_read_latency_seconds'
 export const WRITE_LATENCY = 'coderd_scaletest_write_latency_seconds'
-
-/** prometheus.DefBuckets. */
-const DEFAULT_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
 
 export interface TrafficLabels {
   username: string
@@ -30,11 +27,11 @@ export function trafficMetrics(recorder: MetricsRecorder) {
   const writeErrors = recorder.counter(WRITE_ERRORS, { help: 'Total number of write errors.' })
   const readLatency = recorder.histogram(READ_LATENCY, {
     help: 'Time from a tick being due until its bytes came back from the workspace.',
-    buckets: DEFAULT_BUCKETS,
+    buckets: PROMETHEUS_DEFAULT_BUCKETS,
   })
   const writeLatency = recorder.histogram(WRITE_LATENCY, {
     help: 'Time from a tick being due until its bytes were written (lateness included).',
-    buckets: DEFAULT_BUCKETS,
+    buckets: PROMETHEUS_DEFAULT_BUCKETS,
   })
   return {
     /** One runner's handles; all six series start at 0, as Coder initialises them eagerly. */

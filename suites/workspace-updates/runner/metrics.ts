@@ -2,20 +2,17 @@
 // username too, and the histogram with workspace_name; here the labels are bounded
 // (`num_owned_workspaces` takes two values) and each run's latencies go into its own metrics.
 
-import type { MetricsRecorder } from '@scaletest/vitest'
+import { type MetricsRecorder, PROMETHEUS_DEFAULT_BUCKETS } from '@scaletest/vitest'
 
 export type ErrorAction = 'parse_url' | 'dial' | 'recv' | 'context_done' | 'unexpected_workspace'
 
 export const LATENCY_METRIC = 'workspace_updates_latency_seconds'
 export const ERRORS_METRIC = 'workspace_updates_errors_total'
 
-/** Prometheus' DefBuckets, which Coder's HistogramOpts leave in place. */
-const DEFAULT_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
-
 export function workspaceUpdatesMetrics(recorder: MetricsRecorder, ownedCounts: readonly number[]) {
   const latency = recorder.histogram(LATENCY_METRIC, {
     help: 'Time between starting a workspace build and receiving both the agent update and workspace update',
-    buckets: DEFAULT_BUCKETS,
+    buckets: PROMETHEUS_DEFAULT_BUCKETS,
   })
   const errors = recorder.counter(ERRORS_METRIC, { help: 'Total number of workspace updates errors' })
   // Created at zero so an honest run still exports (and gates on) the counter.

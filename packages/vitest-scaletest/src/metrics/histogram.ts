@@ -11,7 +11,7 @@ export interface HistogramOptions {
   /** Value of one HDR unit; default 1e-6 for `*_seconds` (1 µs), else 1. */
   resolution?: number
   /** Prometheus bucket upper bounds for export; default suits seconds from 1 ms to 1 h. */
-  buckets?: number[]
+  buckets?: readonly number[]
   labelNames?: string[]
 }
 

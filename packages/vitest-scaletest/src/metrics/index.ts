@@ -1,4 +1,5 @@
 export { MetricsAggregate } from './aggregate.ts'
+export { exponentialBucketsRange, PROMETHEUS_DEFAULT_BUCKETS } from './buckets.ts'
 export type { CounterOptions } from './counter.ts'
 export { CounterMetric } from './counter.ts'
 export { MetricsError } from './errors.ts'

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest'
 
-import { exponentialBucketsRange } from './metrics.ts'
+import { exponentialBucketsRange, PROMETHEUS_DEFAULT_BUCKETS } from './buckets.ts'
 
 // Coder's buckets (scaletest/chat/metrics.go), as its docs print them to 3 decimals.
 const REQUEST = [
@@ -22,4 +22,15 @@ it('builds prometheus.ExponentialBucketsRange(0.05, 120, 18) and (0.1, 300, 18)'
     expect(got[0]).toBe(want[0])
     expect(got.at(-1)).toBeCloseTo(want.at(-1)!, 9)
   }
+})
+
+it('refuses a range it cannot build', () => {
+  expect(() => exponentialBucketsRange(0, 1, 3)).toThrow(RangeError)
+  expect(() => exponentialBucketsRange(2, 1, 3)).toThrow(RangeError)
+  expect(() => exponentialBucketsRange(1, 2, 1)).toThrow(RangeError)
+})
+
+it('keeps prometheus.DefBuckets as client_golang has them', () => {
+  expect(PROMETHEUS_DEFAULT_BUCKETS).toEqual([0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10])
+  expect(Object.isFrozen(PROMETHEUS_DEFAULT_BUCKETS)).toBe(true)
 })

@@ -17,7 +17,15 @@ import {
 type Schema = Record<string, unknown>
 
 export interface CoderExtract {
-  source: { repository: string; path: string; commit: string; license: string; generator: string }
+  source: {
+    repository: string
+    path: string
+    commit: string
+    license: string
+    generator: string
+    /** Endpoints and definitions the swagger lacks, transcribed from the Go file named. */
+    supplemented?: Record<string, string>
+  }
   endpoints: Record<string, Record<string, Schema | null>>
   definitions: Record<string, Schema>
 }

@@ -46,7 +46,7 @@ export function userJson(user: UserRecord) {
     last_seen_at: user.lastSeenAt,
     status: user.status,
     login_type: user.loginType,
-    theme_preference: '',
+    // theme_preference is omitempty and the simulator keeps no theme: left out, as Go does with "".
     organization_ids: user.organizationIds,
     roles: user.siteRoles.map((role) => roleJson(role)),
   }

@@ -635,13 +635,18 @@ describe('conformance with Coder swagger', () => {
       '/session_token must be string',
     ])
     // An agent that stops sending a slice Go always sends (codersdk.WorkspaceAgent has no omitempty
-    // on scripts), and an experiment name Coder does not have.
+    // on scripts), or sends an omitempty field empty, and an experiment name Coder does not have.
     const agent = observed.find((o) => o.endpoint === 'GET /api/v2/workspaceagents/{workspaceagent}')!
       .body as Json
     const { scripts: __, ...noScripts } = agent
     expect(validator.check('GET /api/v2/workspaceagents/{workspaceagent}', 200, noScripts).errors).toEqual([
       "/ must have required property 'scripts'",
     ])
+    // An omitempty field sent empty: Go would have left `directory: ""` out.
+    expect(
+      validator.check('GET /api/v2/workspaceagents/{workspaceagent}', 200, { ...agent, directory: '' })
+        .errors,
+    ).toEqual(['/directory must NOT be valid'])
     expect(validator.check('GET /api/v2/experiments', 200, ['no-such-experiment']).errors).toEqual([
       '/0 must be equal to one of the allowed values',
     ])

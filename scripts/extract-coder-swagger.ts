@@ -146,10 +146,12 @@ export const EXTRA_DEFINITIONS: readonly string[] = [
  * where the swagger has no such path or definition, and listed in the extract's
  * `source.supplemented` with the Go file; once the swagger documents it, the swagger wins.
  */
-export const GO_SUPPLEMENT: {
+export interface GoSupplement {
   paths: Record<string, { method: string; responses: Record<string, Json>; from: string }>
   definitions: Record<string, { schema: Json; from: string }>
-} = {
+}
+
+export const GO_SUPPLEMENT: GoSupplement = {
   paths: {
     // The older dynamic-parameters stream under the user, served by the same handler as
     // /templateversions/{templateversion}/dynamic-parameters (coderd/parameters.go); swagger has no
@@ -210,11 +212,20 @@ function collectRefs(node: Json, into: Set<string>): void {
     }
 }
 
-export function extract(
-  swagger: Swagger,
-  commit: string,
-  served: readonly ServedEndpoint[] = SERVED_ENDPOINTS,
-): Extract {
+/** What to extract: the served endpoints, definitions wanted besides, and what Go source fills in. */
+export interface ExtractTarget {
+  served: readonly ServedEndpoint[]
+  extraDefinitions?: readonly string[]
+  supplement?: GoSupplement
+}
+
+export const CODER_TARGET: ExtractTarget = {
+  served: SERVED_ENDPOINTS,
+  extraDefinitions: EXTRA_DEFINITIONS,
+  supplement: GO_SUPPLEMENT,
+}
+
+export function extract(swagger: Swagger, commit: string, target: ExtractTarget = CODER_TARGET): Extract {
   if (swagger.swagger !== '2.0') throw new Error(`expected a swagger 2.0 document, got ${swagger.swagger}`)
   if (!/^[0-9a-f]{40}$/.test(commit)) throw new Error(`commit must be 40 hex digits, got "${commit}"`)
   const basePath = swagger.basePath ?? '/api/v2'
@@ -222,10 +233,11 @@ export function extract(
   const wanted = new Set<string>()
   const missing: string[] = []
   const supplemented: Record<string, string> = {}
+  const { served, extraDefinitions = [], supplement = { paths: {}, definitions: {} } } = target
   for (const { method, path } of served) {
     const key = `${method.toUpperCase()} ${basePath}${path}`
     const operation = swagger.paths[path]?.[method.toLowerCase()]
-    const fromGo = GO_SUPPLEMENT.paths[path]
+    const fromGo = supplement.paths[path]
     let responses: Record<string, Json>
     if (operation)
       responses = Object.fromEntries(
@@ -245,7 +257,7 @@ export function extract(
     }
     endpoints[key] = statuses
   }
-  for (const name of EXTRA_DEFINITIONS) wanted.add(name)
+  for (const name of extraDefinitions) wanted.add(name)
   if (missing.length > 0) throw new Error(`swagger lacks served endpoints: ${missing.join(', ')}`)
   const definitions: Record<string, Json> = {}
   const queue = [...wanted]
@@ -253,9 +265,10 @@ export function extract(
     const name = queue.pop()!
     if (name in definitions) continue
     let definition = swagger.definitions[name]
-    if (definition === undefined && GO_SUPPLEMENT.definitions[name]) {
-      definition = GO_SUPPLEMENT.definitions[name].schema
-      supplemented[name] = GO_SUPPLEMENT.definitions[name].from
+    const fromGo = supplement.definitions[name]
+    if (definition === undefined && fromGo) {
+      definition = fromGo.schema
+      supplemented[name] = fromGo.from
     }
     if (definition === undefined) throw new Error(`swagger lacks definition ${name}`)
     definitions[name] = toJsonSchema(definition)

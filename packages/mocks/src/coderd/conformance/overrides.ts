@@ -1,5 +1,11 @@
 // Where coderd's Go source beats its swagger. The extract stays as swagger has it; these are applied
 // on top when the schemas are compiled (validator.ts). Each entry names the Coder file that shows it.
+//
+// What the swagger lacks altogether is not here but in the extract itself, transcribed from Go by
+// GO_SUPPLEMENT in scripts/extract-coder-swagger.ts and listed under the extract's
+// `source.supplemented`: the route GET /users/{user}/templateversions/{templateversion}/parameters
+// (coderd/parameters.go, a 101 WebSocket of DynamicParametersResponse frames) and the definition
+// codersdk.AvailableExperiments (codersdk/deployment.go), which STATUS_OVERRIDES uses below.
 
 type Schema = Record<string, unknown>
 

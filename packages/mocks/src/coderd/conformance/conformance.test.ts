@@ -652,6 +652,18 @@ describe('conformance with Coder swagger', () => {
     ])
   })
 
+  it('carries the bodies of PATCH /workspaceagents/me/app-status for when the simulator serves it', () => {
+    const status = { app_slug: 'claude', state: 'working', message: 'thinking', uri: '' }
+    expect(validator.checkDefinition('agentsdk.PatchAppStatus', status)).toEqual([])
+    expect(validator.checkDefinition('agentsdk.PatchAppStatus', { ...status, state: 'busy' })).toEqual([
+      '/state must be equal to one of the allowed values',
+    ])
+    expect(validator.checkDefinition('codersdk.Response', { message: 'ok' })).toEqual([])
+    expect(validator.checkDefinition('codersdk.WorkspaceAppStatus', {})).toContain(
+      "/ must have required property 'state'",
+    )
+  })
+
   it('the README coverage table lists exactly the extract endpoints, as generated and Biome-formatted', () => {
     const table = readmeTable()
     expect(table, 'README lacks the coverage markers').toBeDefined()

@@ -75,30 +75,13 @@ describe('conformance with Coder swagger', () => {
     return reply.body
   }
 
-  function wsFrames(path: string, token: string, count: number): Promise<unknown[]> {
-    const socket = new WebSocket(`${f.sim.url.replace('http', 'ws')}${path}`, {
-      headers: { 'Coder-Session-Token': token },
-    })
-    const got: unknown[] = []
-    return new Promise((resolve, reject) => {
-      socket.on('message', (data) => {
-        got.push(JSON.parse(String(data)))
-        if (got.length === count) {
-          socket.close()
-          resolve(got)
-        }
-      })
-      socket.on('close', () => resolve(got))
-      socket.on('error', reject)
-    })
-  }
-
   /**
-   * Opens a WebSocket, records its handshake status under `endpoint`, and collects frames until
-   * `count` arrived or the server closed; `onFrame` may answer on the socket.
+   * Opens a WebSocket and collects frames until `count` arrived or the server closed; `onFrame` may
+   * answer on the socket. With an `endpoint` (one swagger documents as 101), the handshake status is
+   * recorded under it.
    */
   function wsExchange(
-    endpoint: string,
+    endpoint: string | undefined,
     path: string,
     token: string,
     count: number,
@@ -107,9 +90,10 @@ describe('conformance with Coder swagger', () => {
     const socket = new WebSocket(`${f.sim.url.replace('http', 'ws')}${path}`, {
       headers: { 'Coder-Session-Token': token },
     })
-    socket.once('upgrade', (res) =>
-      observed.push({ endpoint, status: res.statusCode!, body: undefined, kind: 'upgrade' }),
-    )
+    if (endpoint)
+      socket.once('upgrade', (res) =>
+        observed.push({ endpoint, status: res.statusCode!, body: undefined, kind: 'upgrade' }),
+      )
     const got: Buffer[] = []
     return new Promise((resolve, reject) => {
       socket.on('message', (data: Buffer) => {
@@ -122,6 +106,10 @@ describe('conformance with Coder swagger', () => {
       socket.on('error', reject)
     })
   }
+
+  /** `count` JSON frames of a stream swagger documents as a 200 body per frame. */
+  const wsFrames = (path: string, token: string, count: number): Promise<unknown[]> =>
+    wsExchange(undefined, path, token, count).then((got) => got.map((frame) => JSON.parse(String(frame))))
 
   /** Imports a terraform template from `files` and waits for its version's job. */
   async function terraformTemplate(

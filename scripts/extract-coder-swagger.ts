@@ -21,7 +21,15 @@ export interface Swagger {
 }
 
 export interface Extract {
-  source: { repository: string; path: string; commit: string; license: string; generator: string }
+  source: {
+    repository: string
+    path: string
+    commit: string
+    license: string
+    generator: string
+    /** What the swagger lacks and was transcribed from Coder's Go source (name → Go file). */
+    supplemented?: Record<string, string>
+  }
   /** `METHOD /api/v2/path` → status → JSON Schema of the body (`null`: no body documented). */
   endpoints: Record<string, Record<string, Json>>
   definitions: Record<string, Json>
@@ -36,10 +44,15 @@ export interface ServedEndpoint {
 // parameter names). The conformance test checks that the simulator's router and its README list
 // the same endpoints. Not here: test-control routes (/healthz, /__admin/*) and the chats and AI
 // provider routes, which coderd serves under /api/experimental without documenting them in swagger.
+// Nor GET /tailnet: Coder upgrades it to tailnet dRPC; the simulator answers a JSON stand-in there
+// (the simulator README says how it differs), so no swagger body applies.
 const e = (method: string, path: string): ServedEndpoint => ({ method, path })
 
 export const SERVED_ENDPOINTS: readonly ServedEndpoint[] = [
+  e('GET', '/aibridge/interceptions'),
   e('GET', '/buildinfo'),
+  e('GET', '/experiments'),
+  e('GET', '/experiments/available'),
   e('POST', '/files'),
   e('GET', '/files/{fileID}'),
   e('GET', '/notifications/dispatch-methods'),
@@ -61,6 +74,8 @@ export const SERVED_ENDPOINTS: readonly ServedEndpoint[] = [
   e('POST', '/organizations/{organization}/templates'),
   e('GET', '/organizations/{organization}/templates/{templatename}'),
   e('POST', '/organizations/{organization}/templateversions'),
+  e('GET', '/prebuilds/settings'),
+  e('PUT', '/prebuilds/settings'),
   e('GET', '/templates'),
   e('GET', '/templates/{template}'),
   e('PATCH', '/templates/{template}'),
@@ -69,6 +84,8 @@ export const SERVED_ENDPOINTS: readonly ServedEndpoint[] = [
   e('PATCH', '/templates/{template}/versions'),
   e('GET', '/templateversions/{templateversion}'),
   e('PATCH', '/templateversions/{templateversion}/cancel'),
+  e('GET', '/templateversions/{templateversion}/dynamic-parameters'),
+  e('POST', '/templateversions/{templateversion}/dynamic-parameters/evaluate'),
   e('GET', '/templateversions/{templateversion}/external-auth'),
   e('GET', '/templateversions/{templateversion}/logs'),
   e('GET', '/templateversions/{templateversion}/presets'),
@@ -90,21 +107,72 @@ export const SERVED_ENDPOINTS: readonly ServedEndpoint[] = [
   e('PUT', '/users/{user}/notifications/preferences'),
   e('GET', '/users/{user}/organizations'),
   e('PUT', '/users/{user}/roles'),
+  e('GET', '/users/{user}/templateversions/{templateversion}/parameters'),
   e('GET', '/users/{user}/workspace/{workspacename}'),
   e('GET', '/users/{user}/workspace/{workspacename}/builds/{buildnumber}'),
   e('POST', '/users/{user}/workspaces'),
   e('GET', '/workspacebuilds/{workspacebuild}'),
   e('PATCH', '/workspacebuilds/{workspacebuild}/cancel'),
   e('GET', '/workspacebuilds/{workspacebuild}/logs'),
+  e('GET', '/workspaceagents/{workspaceagent}'),
+  e('GET', '/workspaceagents/{workspaceagent}/pty'),
   e('GET', '/workspaces'),
   e('GET', '/workspaces/{workspace}'),
   e('PUT', '/workspaces/{workspace}/autostart'),
+  e('GET', '/workspaces/{workspace}/external-agent/{agent}/credentials'),
   e('GET', '/workspaces/{workspace}/builds'),
   e('POST', '/workspaces/{workspace}/builds'),
   e('PUT', '/workspaces/{workspace}/ttl'),
   e('GET', '/workspaces/{workspace}/watch'),
   e('GET', '/workspaces/{workspace}/watch-ws'),
 ]
+
+/**
+ * Definitions wanted though no served endpoint's response refers to them: request bodies and frames
+ * the simulator reads (the dynamic-parameters request), a body for a route another branch is adding
+ * (`PATCH /workspaceagents/me/app-status`: agentsdk.PatchAppStatus in, codersdk.Response out), and
+ * the body coderd writes where swagger documents another (overrides.ts).
+ */
+export const EXTRA_DEFINITIONS: readonly string[] = [
+  'agentsdk.PatchAppStatus',
+  'codersdk.AvailableExperiments',
+  'codersdk.DynamicParametersRequest',
+  'codersdk.Response',
+  'codersdk.WorkspaceAppStatus',
+]
+
+/**
+ * What a served route needs that the swagger lacks, transcribed from Coder's Go source. Used only
+ * where the swagger has no such path or definition, and listed in the extract's
+ * `source.supplemented` with the Go file; once the swagger documents it, the swagger wins.
+ */
+export interface GoSupplement {
+  paths: Record<string, { method: string; responses: Record<string, Json>; from: string }>
+  definitions: Record<string, { schema: Json; from: string }>
+}
+
+export const GO_SUPPLEMENT: GoSupplement = {
+  paths: {
+    // The older dynamic-parameters stream under the user, served by the same handler as
+    // /templateversions/{templateversion}/dynamic-parameters (coderd/parameters.go); swagger has no
+    // annotation for it. A WebSocket: 101, frames are codersdk.DynamicParametersResponse.
+    '/users/{user}/templateversions/{templateversion}/parameters': {
+      method: 'get',
+      responses: { '101': null },
+      from: 'coderd/parameters.go (templateVersionDynamicParameters, mounted under /users/{user})',
+    },
+  },
+  definitions: {
+    // coderd/experiments.go handleExperimentsAvailable writes codersdk.AvailableExperiments{Safe}.
+    'codersdk.AvailableExperiments': {
+      schema: {
+        type: 'object',
+        properties: { safe: { type: 'array', items: { $ref: '#/definitions/codersdk.Experiment' } } },
+      },
+      from: 'codersdk/deployment.go AvailableExperiments{Safe []Experiment `json:"safe"`}',
+    },
+  },
+}
 
 /** Formats ajv-formats knows; others (Coder uses `url`, `string`, `number` in places) are dropped. */
 const KNOWN_FORMATS = new Set(['date-time', 'uuid', 'email', 'uri'])
@@ -144,37 +212,64 @@ function collectRefs(node: Json, into: Set<string>): void {
     }
 }
 
-export function extract(
-  swagger: Swagger,
-  commit: string,
-  served: readonly ServedEndpoint[] = SERVED_ENDPOINTS,
-): Extract {
+/** What to extract: the served endpoints, definitions wanted besides, and what Go source fills in. */
+export interface ExtractTarget {
+  served: readonly ServedEndpoint[]
+  extraDefinitions?: readonly string[]
+  supplement?: GoSupplement
+}
+
+export const CODER_TARGET: ExtractTarget = {
+  served: SERVED_ENDPOINTS,
+  extraDefinitions: EXTRA_DEFINITIONS,
+  supplement: GO_SUPPLEMENT,
+}
+
+export function extract(swagger: Swagger, commit: string, target: ExtractTarget = CODER_TARGET): Extract {
   if (swagger.swagger !== '2.0') throw new Error(`expected a swagger 2.0 document, got ${swagger.swagger}`)
   if (!/^[0-9a-f]{40}$/.test(commit)) throw new Error(`commit must be 40 hex digits, got "${commit}"`)
   const basePath = swagger.basePath ?? '/api/v2'
   const endpoints: Extract['endpoints'] = {}
   const wanted = new Set<string>()
   const missing: string[] = []
+  const supplemented: Record<string, string> = {}
+  const { served, extraDefinitions = [], supplement = { paths: {}, definitions: {} } } = target
   for (const { method, path } of served) {
+    const key = `${method.toUpperCase()} ${basePath}${path}`
     const operation = swagger.paths[path]?.[method.toLowerCase()]
-    if (!operation) {
+    const fromGo = supplement.paths[path]
+    let responses: Record<string, Json>
+    if (operation)
+      responses = Object.fromEntries(
+        Object.entries(operation.responses ?? {}).map(([s, r]) => [s, r.schema ?? null]),
+      )
+    else if (fromGo?.method === method.toLowerCase()) {
+      responses = fromGo.responses
+      supplemented[key] = fromGo.from
+    } else {
       missing.push(`${method} ${path}`)
       continue
     }
     const statuses: Record<string, Json> = {}
-    for (const [status, response] of Object.entries(operation.responses ?? {})) {
-      statuses[status] = response.schema === undefined ? null : toJsonSchema(response.schema)
-      collectRefs(response.schema ?? null, wanted)
+    for (const [status, schema] of Object.entries(responses)) {
+      statuses[status] = schema === null ? null : toJsonSchema(schema)
+      collectRefs(schema, wanted)
     }
-    endpoints[`${method.toUpperCase()} ${basePath}${path}`] = statuses
+    endpoints[key] = statuses
   }
+  for (const name of extraDefinitions) wanted.add(name)
   if (missing.length > 0) throw new Error(`swagger lacks served endpoints: ${missing.join(', ')}`)
   const definitions: Record<string, Json> = {}
   const queue = [...wanted]
   while (queue.length > 0) {
     const name = queue.pop()!
     if (name in definitions) continue
-    const definition = swagger.definitions[name]
+    let definition = swagger.definitions[name]
+    const fromGo = supplement.definitions[name]
+    if (definition === undefined && fromGo) {
+      definition = fromGo.schema
+      supplemented[name] = fromGo.from
+    }
     if (definition === undefined) throw new Error(`swagger lacks definition ${name}`)
     definitions[name] = toJsonSchema(definition)
     const refs = new Set<string>()
@@ -188,6 +283,9 @@ export function extract(
       commit,
       license: swagger.info?.license?.name ?? 'AGPL-3.0',
       generator: 'scripts/extract-coder-swagger.ts',
+      ...(Object.keys(supplemented).length > 0 && {
+        supplemented: Object.fromEntries(Object.entries(supplemented).sort(([a], [b]) => a.localeCompare(b))),
+      }),
     },
     endpoints: Object.fromEntries(Object.entries(endpoints).sort(([a], [b]) => a.localeCompare(b))),
     definitions: Object.fromEntries(Object.entries(definitions).sort(([a], [b]) => a.localeCompare(b))),

@@ -29,6 +29,11 @@ export function roleJson(name: string, organizationId?: string) {
   }
 }
 
+/** codersdk.MinimalUser (codersdk/users.go): name and avatar_url are omitempty, so empty ones are left out. */
+export function minimalUserJson(id: string, user: UserRecord | undefined) {
+  return { id, username: user?.username ?? '', ...(user?.name && { name: user.name }) }
+}
+
 export function userJson(user: UserRecord) {
   return {
     id: user.id,
@@ -41,7 +46,7 @@ export function userJson(user: UserRecord) {
     last_seen_at: user.lastSeenAt,
     status: user.status,
     login_type: user.loginType,
-    theme_preference: '',
+    // theme_preference is omitempty and the simulator keeps no theme: left out, as Go does with "".
     organization_ids: user.organizationIds,
     roles: user.siteRoles.map((role) => roleJson(role)),
   }
@@ -119,12 +124,7 @@ export function templateVersionJson(state: SimState, view: JobView, version: Tem
     message: version.message,
     job: jobJson(state, view, job),
     readme: '',
-    // codersdk.MinimalUser: name and avatar_url are omitempty.
-    created_by: {
-      id: version.createdBy,
-      username: creator?.username ?? '',
-      ...(creator?.name && { name: creator.name }),
-    },
+    created_by: minimalUserJson(version.createdBy, creator),
     archived: version.archived,
     warnings: [],
     matched_provisioners: view.matched(job.tags),

@@ -6,6 +6,10 @@ import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 
 import { ConformanceValidator, type Edge, patchedDefinitions, sampleOf } from '@scaletest/mocks/conformance'
+import * as a from './agent-schemas.ts'
+import * as ai from './aibridge-schemas.ts'
+import * as e from './event-schemas.ts'
+import * as p from './parameter-schemas.ts'
 import * as s from './schemas.ts'
 import * as w from './workspace-schemas.ts'
 
@@ -85,6 +89,45 @@ const CLIENT: Record<string, [status: number, schema: z.ZodType, reads: string[]
   'GET /api/v2/workspacebuilds/{workspacebuild}': [200, w.workspaceBuildSchema, ['status', 'job.status']],
   'GET /api/v2/workspaces/{workspace}/watch-ws': [200, s.oneWayFrameSchema, ['type']],
   'PATCH /api/v2/workspacebuilds/{workspacebuild}/cancel': [200, s.messageResponseSchema, ['message']],
+  'GET /api/v2/workspaceagents/{workspaceagent}': [
+    200,
+    a.workspaceAgentDetailSchema,
+    ['id', 'status', 'lifecycle_state', 'ready_at', 'apps.0.slug', 'health.healthy', 'log_sources.0.id'],
+  ],
+  'GET /api/v2/workspaces/{workspace}/external-agent/{agent}/credentials': [
+    200,
+    a.externalAgentCredentialsSchema,
+    ['agent_token', 'command'],
+  ],
+  'GET /api/v2/aibridge/interceptions': [
+    200,
+    ai.aibridgeListInterceptionsSchema,
+    [
+      'count',
+      'results.0.id',
+      'results.0.initiator.id',
+      'results.0.ended_at',
+      'results.0.token_usages.0.input_tokens',
+      'results.0.token_usages.0.output_tokens',
+      'results.0.user_prompts.0.prompt',
+      'results.0.tool_usages.0.tool',
+    ],
+  ],
+  'GET /api/v2/experiments': [200, e.experimentsSchema, ['0']],
+  'GET /api/v2/prebuilds/settings': [200, p.prebuildsSettingsSchema, ['reconciliation_paused']],
+  'PUT /api/v2/prebuilds/settings': [200, p.prebuildsSettingsSchema, ['reconciliation_paused']],
+  // The same body is every frame of the dynamic-parameters WebSocket (the client parses both).
+  'POST /api/v2/templateversions/{templateversion}/dynamic-parameters/evaluate': [
+    200,
+    p.dynamicParametersResponseSchema,
+    [
+      'id',
+      'diagnostics.0.severity',
+      'parameters.0.name',
+      'parameters.0.value.value',
+      'parameters.0.options.0.value',
+    ],
+  ],
 }
 
 function at(value: unknown, path: string): unknown {
@@ -95,7 +138,7 @@ describe('client schemas against the swagger extract', () => {
   it('covers only endpoints the extract has, with statuses it documents', () => {
     for (const [endpoint, [status]] of Object.entries(CLIENT))
       expect(validator.schemaFor(endpoint, status), endpoint).toBeTruthy()
-    expect(Object.keys(CLIENT).length).toBeGreaterThanOrEqual(38)
+    expect(Object.keys(CLIENT).length).toBeGreaterThanOrEqual(45)
   })
 
   for (const edge of ['full', 'minimal'] as Edge[])

@@ -18,6 +18,7 @@ function health(agent: AgentRecord): { healthy: boolean; reason?: string } {
   return { healthy: true }
 }
 
+/** Every field codersdk.WorkspaceAgent always sends; the omitempty ones (directory, instance_id, latency, the `*_at` stamps) only when set. */
 export function agentJson(agent: AgentRecord) {
   return {
     id: agent.id,
@@ -38,16 +39,14 @@ export function agentJson(agent: AgentRecord) {
     operating_system: agent.operatingSystem,
     logs_length: 0,
     logs_overflowed: false,
-    directory: '',
-    expanded_directory: '',
     version: agent.status === 'connecting' ? '' : AGENT_VERSION,
     api_version: agent.status === 'connecting' ? '' : AGENT_API_VERSION,
     apps: agent.apps.map((app) => ({
       id: app.id,
       external: false,
       slug: app.slug,
-      display_name: app.displayName,
-      icon: '',
+      // display_name, icon, url, command and the like are omitempty: Go leaves empty ones out.
+      ...(app.displayName && { display_name: app.displayName }),
       subdomain: false,
       sharing_level: 'owner',
       healthcheck: { url: '', interval: 0, threshold: 0 },

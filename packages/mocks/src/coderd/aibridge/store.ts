@@ -5,6 +5,7 @@
 
 import { randomUUID } from 'node:crypto'
 
+import { minimalUserJson } from '../convert.ts'
 import { ApiError, badRequest } from '../http/api-error.ts'
 import type { UserRecord } from '../records.ts'
 import { isUuid, type SimState } from '../state.ts'
@@ -232,12 +233,7 @@ export function interceptionJson(state: SimState, r: InterceptionRecord) {
   return {
     id: r.id,
     api_key_id: r.apiKeyId,
-    initiator: {
-      id: r.initiatorId,
-      username: user?.username ?? '',
-      name: user?.name ?? '',
-      avatar_url: '',
-    },
+    initiator: minimalUserJson(r.initiatorId, user),
     provider: r.provider,
     model: r.model,
     client: r.client,

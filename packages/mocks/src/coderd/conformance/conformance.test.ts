@@ -1,9 +1,12 @@
 // Drives the simulator over real HTTP on loopback through every endpoint it serves and checks every
 // response body (and every WebSocket frame and SSE event) against Coder's swagger extract with ajv.
 
+import { randomUUID } from 'node:crypto'
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 
+import { type StartedLlmMock, startLlmMock } from '../../llm/start.ts'
 import { createCoderdCore } from '../core.ts'
 import { startCoderdSimulator } from '../simulator.ts'
 import {
@@ -17,14 +20,15 @@ import {
   startFixture,
   waitFor,
 } from '../test/sim-client.ts'
-import { coverageTable, normalizeTable, readmeTable } from './coverage-table.ts'
+import { AGENT_TEMPLATE, DYNAMIC_PARAMETERS_FILES, EXTERNAL_AGENT_TEMPLATE, tarOf } from '../test/tar.ts'
+import { coverageTable, readmeTable } from './coverage-table.ts'
 import { ConformanceValidator } from './validator.ts'
 
 interface Observed {
   endpoint: string
   status: number
   body: unknown
-  kind: 'http' | 'sse' | 'ws'
+  kind: 'http' | 'sse' | 'ws' | 'upgrade'
 }
 
 /** Route patterns the swagger does not document: test control, and chats/AI providers (experimental). */
@@ -38,22 +42,11 @@ const UNDOCUMENTED = [
   /^\/api\/v2\/(aibridge|ai-gateway)\/(openai|anthropic)\//,
 ]
 
-// Served and documented by Coder, but not yet transcribed into the extract (so not yet checked).
-// Each entry must name a route the simulator serves; the list shrinks as the extract grows.
+// Served and documented by Coder, but not checked against the extract. Each entry must name a route
+// the simulator serves.
 const PENDING_EXTRACT = [
-  'GET /api/v2/prebuilds/settings',
-  'PUT /api/v2/prebuilds/settings',
-  'GET /api/v2/templateversions/:/dynamic-parameters',
-  'POST /api/v2/templateversions/:/dynamic-parameters/evaluate',
-  'GET /api/v2/users/:/templateversions/:/parameters',
-  'GET /api/v2/experiments',
-  'GET /api/v2/experiments/available',
   // Coder serves tailnet dRPC here; the simulator a JSON stand-in (see the README), never swagger-shaped.
   'GET /api/v2/tailnet',
-  'GET /api/v2/aibridge/interceptions',
-  'GET /api/v2/workspaceagents/:',
-  'GET /api/v2/workspaceagents/:/pty',
-  'GET /api/v2/workspaces/:/external-agent/:/credentials',
 ]
 
 const shape = (path: string) => path.replace(/\{[^}]+\}|:[^/]+/g, ':')
@@ -63,6 +56,9 @@ describe('conformance with Coder swagger', () => {
   const observed: Observed[] = []
   const frames: { endpoint: string; definition: string; value: unknown }[] = []
   let f: Fixture
+  let llm: StartedLlmMock
+  let ptyOutput = ''
+  const parameterFrameIds: Record<string, number[]> = {}
 
   /** One request, recorded under the swagger endpoint it exercises. */
   async function hit(
@@ -79,26 +75,77 @@ describe('conformance with Coder swagger', () => {
     return reply.body
   }
 
-  function wsFrames(path: string, token: string, count: number): Promise<unknown[]> {
+  /**
+   * Opens a WebSocket and collects frames until `count` arrived or the server closed; `onFrame` may
+   * answer on the socket. With an `endpoint` (one swagger documents as 101), the handshake status is
+   * recorded under it.
+   */
+  function wsExchange(
+    endpoint: string | undefined,
+    path: string,
+    token: string,
+    count: number,
+    onFrame: (frame: Buffer, index: number, socket: WebSocket) => void = () => {},
+  ): Promise<Buffer[]> {
     const socket = new WebSocket(`${f.sim.url.replace('http', 'ws')}${path}`, {
       headers: { 'Coder-Session-Token': token },
     })
-    const got: unknown[] = []
+    if (endpoint)
+      socket.once('upgrade', (res) =>
+        observed.push({ endpoint, status: res.statusCode!, body: undefined, kind: 'upgrade' }),
+      )
+    const got: Buffer[] = []
     return new Promise((resolve, reject) => {
-      socket.on('message', (data) => {
-        got.push(JSON.parse(String(data)))
-        if (got.length === count) {
-          socket.close()
-          resolve(got)
-        }
+      socket.on('message', (data: Buffer) => {
+        got.push(data)
+        onFrame(data, got.length - 1, socket)
+        if (got.length === count) socket.close()
       })
       socket.on('close', () => resolve(got))
+      socket.once('unexpected-response', (_req, res) => reject(new Error(`${endpoint} → ${res.statusCode}`)))
       socket.on('error', reject)
     })
   }
 
+  /** `count` JSON frames of a stream swagger documents as a 200 body per frame. */
+  const wsFrames = (path: string, token: string, count: number): Promise<unknown[]> =>
+    wsExchange(undefined, path, token, count).then((got) => got.map((frame) => JSON.parse(String(frame))))
+
+  /** Imports a terraform template from `files` and waits for its version's job. */
+  async function terraformTemplate(
+    client: SimClient,
+    org: string,
+    name: string,
+    files: Record<string, string>,
+  ) {
+    const { hash } = await client.ok('POST', '/api/v2/files', tarOf(files), {
+      'content-type': 'application/x-tar',
+    })
+    const version = await client.ok('POST', `/api/v2/organizations/${org}/templateversions`, {
+      storage_method: 'file',
+      provisioner: 'terraform',
+      file_id: hash,
+    })
+    await waitFor(async () => {
+      const v = await client.ok('GET', `/api/v2/templateversions/${version.id}`)
+      return v.job.status === 'succeeded' || undefined
+    })
+    const template = await client.ok('POST', `/api/v2/organizations/${org}/templates`, {
+      name,
+      template_version_id: version.id,
+    })
+    return { template, versionId: version.id as string }
+  }
+
   beforeAll(async () => {
-    f = await startFixture({ jobDurationMs: 150, provisionerDaemons: 3 })
+    llm = await startLlmMock({})
+    f = await startFixture({
+      jobDurationMs: 150,
+      provisionerDaemons: 3,
+      agentConnectDelayMs: 30,
+      agentReadyDelayMs: 30,
+      aibridge: { openaiBaseUrl: `${llm.url}/v1` },
+    })
     const owner = f.owner
     const org = f.orgId
     const anon = new SimClient(f.sim.url)
@@ -347,6 +394,105 @@ describe('conformance with Coder swagger', () => {
       `/api/v2/workspacebuilds/${stop.id}/cancel`,
     )
 
+    // Workspace agents: a template with an agent (read it, run a command over its PTY) and one with
+    // an external agent (its credentials once the build's job has succeeded).
+    const withAgent = await terraformTemplate(owner, org, 'conform-agent', { 'main.tf': AGENT_TEMPLATE })
+    const withExternal = await terraformTemplate(owner, org, 'conform-external', {
+      'main.tf': EXTERNAL_AGENT_TEMPLATE,
+    })
+    const agentWorkspace = await member.client.ok('POST', '/api/v2/users/me/workspaces', {
+      template_id: withAgent.template.id,
+      name: 'conform-agent',
+    })
+    const agent = await waitFor(async () => {
+      const w = await member.client.ok('GET', `/api/v2/workspaces/${agentWorkspace.id}`)
+      const a = w.latest_build.resources[0]?.agents[0]
+      return a?.lifecycle_state === 'ready' ? a : undefined
+    })
+    await hit(
+      member.client,
+      'GET /api/v2/workspaceagents/{workspaceagent}',
+      `/api/v2/workspaceagents/${agent.id}`,
+    )
+    const pty = await wsExchange(
+      'GET /api/v2/workspaceagents/{workspaceagent}/pty',
+      `/api/v2/workspaceagents/${agent.id}/pty?reconnect=${randomUUID()}&command=${encodeURIComponent('echo conformance')}`,
+      member.client.token!,
+      Number.POSITIVE_INFINITY,
+    )
+    ptyOutput = Buffer.concat(pty).toString('utf8')
+    const externalWorkspace = await member.client.ok('POST', '/api/v2/users/me/workspaces', {
+      template_id: withExternal.template.id,
+      name: 'conform-external',
+    })
+    const credentials = `/api/v2/workspaces/${externalWorkspace.id}/external-agent/ext/credentials`
+    await waitFor(async () => (await member.client.call('GET', credentials)).status === 200 || undefined)
+    await hit(
+      member.client,
+      'GET /api/v2/workspaces/{workspace}/external-agent/{agent}/credentials',
+      credentials,
+    )
+
+    // Dynamic parameters of the scale test's template: evaluate once, then both streams, each
+    // answering a request after the form it sends unprompted.
+    const parameters = await terraformTemplate(owner, org, 'conform-parameters', DYNAMIC_PARAMETERS_FILES)
+    await hit(
+      owner,
+      'POST /api/v2/templateversions/{templateversion}/dynamic-parameters/evaluate',
+      `/api/v2/templateversions/${parameters.versionId}/dynamic-parameters/evaluate`,
+      { id: 0, inputs: { zero: 'B' } },
+    )
+    for (const [endpoint, path] of [
+      [
+        'GET /api/v2/templateversions/{templateversion}/dynamic-parameters',
+        `/api/v2/templateversions/${parameters.versionId}/dynamic-parameters`,
+      ],
+      [
+        'GET /api/v2/users/{user}/templateversions/{templateversion}/parameters',
+        `/api/v2/users/me/templateversions/${parameters.versionId}/parameters`,
+      ],
+    ] as const) {
+      const got = await wsExchange(endpoint, path, owner.token!, 2, (_frame, index, socket) => {
+        if (index === 0) socket.send(JSON.stringify({ id: 1, inputs: { zero: 'B', One: '["BA"]' } }))
+      })
+      parameterFrameIds[endpoint] = []
+      for (const frame of got) {
+        const value = JSON.parse(String(frame))
+        parameterFrameIds[endpoint].push(value.id)
+        frames.push({ endpoint, definition: 'codersdk.DynamicParametersResponse', value })
+      }
+    }
+
+    // Prebuilds settings (a no-op update is 304), experiments.
+    await hit(owner, 'GET /api/v2/prebuilds/settings', '/api/v2/prebuilds/settings')
+    for (const paused of [true, true, false])
+      await hit(owner, 'PUT /api/v2/prebuilds/settings', '/api/v2/prebuilds/settings', {
+        reconciliation_paused: paused,
+      })
+    await hit(member.client, 'GET /api/v2/experiments', '/api/v2/experiments')
+    await hit(member.client, 'GET /api/v2/experiments/available', '/api/v2/experiments/available')
+
+    // AI Bridge: one chat completion with a tool call through the bridge, then the interception list.
+    const completion = await fetch(`${f.sim.url}/api/v2/aibridge/openai/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${member.client.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        model: 'gpt-4',
+        messages: [
+          {
+            role: 'user',
+            content: `<scaletest-control>${JSON.stringify({ tool_calls_this_turn: 1, command: 'echo bridged', tool: 'execute' })}</scaletest-control>\nRun it.`,
+          },
+        ],
+        tools: [
+          { type: 'function', function: { name: 'execute', parameters: { type: 'object', properties: {} } } },
+        ],
+      }),
+    })
+    expect(completion.status).toBe(200)
+    await completion.text()
+    await hit(member.client, 'GET /api/v2/aibridge/interceptions', '/api/v2/aibridge/interceptions')
+
     // Notifications: the test notification lands in the owner's inbox and on its watch socket.
     const inboxFrame = wsFrames('/api/v2/notifications/inbox/watch', owner.token!, 1)
     await new Promise((r) => setTimeout(r, 100))
@@ -398,7 +544,10 @@ describe('conformance with Coder swagger', () => {
     await hit(second, 'POST /api/v2/users/logout', '/api/v2/users/logout')
   }, 60_000)
 
-  afterAll(() => f?.sim.close())
+  afterAll(async () => {
+    await f?.sim.close()
+    await llm?.close()
+  })
 
   it('exercises every endpoint in the extract, each with a documented status', () => {
     const exercised = new Set(observed.map((o) => o.endpoint))
@@ -414,6 +563,24 @@ describe('conformance with Coder swagger', () => {
     expect(observed.filter((o) => o.endpoint === 'POST /api/v2/files').map((o) => o.status)).toEqual([
       201, 200,
     ])
+    expect(
+      observed.filter((o) => o.endpoint === 'PUT /api/v2/prebuilds/settings').map((o) => o.status),
+    ).toEqual([200, 304, 200])
+  })
+
+  it('WebSocket routes upgrade with 101: the PTY streams raw output, dynamic parameters answer by id', () => {
+    const upgrades = observed.filter((o) => o.kind === 'upgrade')
+    expect(upgrades.map((o) => `${o.endpoint} ${o.status}`).sort()).toEqual([
+      'GET /api/v2/templateversions/{templateversion}/dynamic-parameters 101',
+      'GET /api/v2/users/{user}/templateversions/{templateversion}/parameters 101',
+      'GET /api/v2/workspaceagents/{workspaceagent}/pty 101',
+    ])
+    // The PTY carries terminal bytes, not JSON: the command's output, CRLF as a terminal writes it.
+    expect(ptyOutput).toBe('conformance\r\n')
+    expect(parameterFrameIds).toEqual({
+      'GET /api/v2/templateversions/{templateversion}/dynamic-parameters': [-1, 1],
+      'GET /api/v2/users/{user}/templateversions/{templateversion}/parameters': [-1, 1],
+    })
   })
 
   it('every response body, WebSocket frame and SSE event matches the swagger schemas', () => {
@@ -427,7 +594,7 @@ describe('conformance with Coder swagger', () => {
       .map(({ fr, errors }) => `${fr.endpoint} (${fr.definition}): ${errors.join('; ')}`)
     const count = (kind: Observed['kind']) => observed.filter((o) => o.kind === kind).length
     console.log(
-      `conformance: ${validator.endpoints.length} endpoints; ${count('http')} HTTP responses, ${count('sse')} SSE events, ${count('ws') + frames.length} WebSocket frames checked against coder/coder@${validator.extract.source.commit.slice(0, 12)}`,
+      `conformance: ${validator.endpoints.length} endpoints; ${count('http')} HTTP responses, ${count('sse')} SSE events, ${count('ws') + frames.length} WebSocket frames, ${count('upgrade')} WebSocket handshakes checked against coder/coder@${validator.extract.source.commit.slice(0, 12)}`,
     )
     expect([...failures, ...frameFailures]).toEqual([])
     expect(observed.length).toBeGreaterThan(validator.endpoints.length)
@@ -455,14 +622,43 @@ describe('conformance with Coder swagger', () => {
     expect(validator.check('POST /api/v2/users/login', 201, { session_token: 42 }).errors).toEqual([
       '/session_token must be string',
     ])
+    // An agent that stops sending a slice Go always sends (codersdk.WorkspaceAgent has no omitempty
+    // on scripts), or sends an omitempty field empty, and an experiment name Coder does not have.
+    const agent = observed.find((o) => o.endpoint === 'GET /api/v2/workspaceagents/{workspaceagent}')!
+      .body as Json
+    const { scripts: __, ...noScripts } = agent
+    expect(validator.check('GET /api/v2/workspaceagents/{workspaceagent}', 200, noScripts).errors).toEqual([
+      "/ must have required property 'scripts'",
+    ])
+    // An omitempty field sent empty: Go would have left `directory: ""` out.
+    expect(
+      validator.check('GET /api/v2/workspaceagents/{workspaceagent}', 200, { ...agent, directory: '' })
+        .errors,
+    ).toEqual(['/directory must NOT be valid'])
+    expect(validator.check('GET /api/v2/experiments', 200, ['no-such-experiment']).errors).toEqual([
+      '/0 must be equal to one of the allowed values',
+    ])
   })
 
-  it('the README coverage table lists exactly the extract endpoints, as generated', () => {
+  it('carries the bodies of PATCH /workspaceagents/me/app-status for when the simulator serves it', () => {
+    const status = { app_slug: 'claude', state: 'working', message: 'thinking', uri: '' }
+    expect(validator.checkDefinition('agentsdk.PatchAppStatus', status)).toEqual([])
+    expect(validator.checkDefinition('agentsdk.PatchAppStatus', { ...status, state: 'busy' })).toEqual([
+      '/state must be equal to one of the allowed values',
+    ])
+    expect(validator.checkDefinition('codersdk.Response', { message: 'ok' })).toEqual([])
+    expect(validator.checkDefinition('codersdk.WorkspaceAppStatus', {})).toContain(
+      "/ must have required property 'state'",
+    )
+  })
+
+  it('the README coverage table lists exactly the extract endpoints, as generated and Biome-formatted', () => {
     const table = readmeTable()
     expect(table, 'README lacks the coverage markers').toBeDefined()
     const listed = [...table!.matchAll(/^\| `([A-Z]+ [^`]+)`/gm)].map((m) => m[1])
     expect(listed.sort()).toEqual([...validator.endpoints].sort())
-    expect(normalizeTable(table!)).toBe(normalizeTable(coverageTable(validator.extract)))
+    // Exactly as generated: the generator pads the table as Biome does, so `biome check` keeps it.
+    expect(table).toBe(coverageTable(validator.extract))
   })
 
   it('the simulator routes and the extract name the same endpoints', () => {

@@ -1,5 +1,11 @@
 // Where coderd's Go source beats its swagger. The extract stays as swagger has it; these are applied
 // on top when the schemas are compiled (validator.ts). Each entry names the Coder file that shows it.
+//
+// What the swagger lacks altogether is not here but in the extract itself, transcribed from Go by
+// GO_SUPPLEMENT in scripts/extract-coder-swagger.ts and listed under the extract's
+// `source.supplemented`: the route GET /users/{user}/templateversions/{templateversion}/parameters
+// (coderd/parameters.go, a 101 WebSocket of DynamicParametersResponse frames) and the definition
+// codersdk.AvailableExperiments (codersdk/deployment.go), which STATUS_OVERRIDES uses below.
 
 type Schema = Record<string, unknown>
 
@@ -28,6 +34,9 @@ export const STATUS_OVERRIDES: Record<string, Record<string, Schema | null>> = {
   'PUT /api/v2/notifications/inbox/{id}/read-status': { '200': ref('codersdk.GetInboxNotificationResponse') },
   // coderd/workspaces.go watchWorkspace: an SSE stream whose `data` events carry a codersdk.Workspace.
   'GET /api/v2/workspaces/{workspace}/watch': { '200': ref('codersdk.Workspace') },
+  // coderd/experiments.go handleExperimentsAvailable writes codersdk.AvailableExperiments{Safe}, an
+  // object; swagger's annotation says an array of experiments.
+  'GET /api/v2/experiments/available': { '200': ref('codersdk.AvailableExperiments') },
 }
 
 /** Bodies that are not JSON: checked by status only. */
@@ -107,9 +116,49 @@ export const OMITEMPTY: Record<string, string[]> = {
   'codersdk.ValidationError': [],
   // codersdk/serversentevents.go ServerSentEvent: data is always sent (null on pings)
   'codersdk.ServerSentEvent': [],
+  // codersdk/workspaceagents.go WorkspaceAgent: the *time.Time stamps, instance_id, directory,
+  // expanded_directory and latency are omitempty; the slices are not (sent as [], never absent).
+  'codersdk.WorkspaceAgent': [
+    'first_connected_at',
+    'last_connected_at',
+    'disconnected_at',
+    'started_at',
+    'ready_at',
+    'instance_id',
+    'directory',
+    'expanded_directory',
+    'latency',
+  ],
+  'codersdk.WorkspaceAgentHealth': ['reason'],
+  'codersdk.WorkspaceAgentLogSource': [],
+  'codersdk.WorkspaceAgentScript': [],
+  // codersdk/workspaceapps.go WorkspaceApp (healthcheck is a struct: omitempty never drops it)
+  'codersdk.WorkspaceApp': ['url', 'display_name', 'command', 'icon', 'subdomain_name', 'group', 'tooltip'],
+  'codersdk.Healthcheck': [],
+  'codersdk.WorkspaceAppStatus': [],
+  // enterprise prebuilds: codersdk/prebuilds.go PrebuildsSettings
+  'codersdk.PrebuildsSettings': [],
+  // ExternalAgentCredentials: the Go struct was not in the source index read for this; both
+  // swagger properties are plain strings and treated as always sent.
+  'codersdk.ExternalAgentCredentials': [],
+  // codersdk/aibridge.go
+  'codersdk.AIBridgeListInterceptionsResponse': [],
+  'codersdk.AIBridgeInterception': [],
+  'codersdk.AIBridgeTokenUsage': [],
+  'codersdk.AIBridgeUserPrompt': [],
+  'codersdk.AIBridgeToolUsage': [],
+  // codersdk/parameters.go: the dynamic-parameters response and the preview types it carries
+  'codersdk.DynamicParametersResponse': [],
+  'codersdk.PreviewParameter': [],
+  'codersdk.PreviewParameterOption': [],
+  'codersdk.PreviewParameterStyling': ['placeholder', 'disabled', 'label', 'mask_input'],
+  'codersdk.PreviewParameterValidation': [],
+  'codersdk.FriendlyDiagnostic': [],
+  'codersdk.DiagnosticExtra': [],
+  'codersdk.NullHCLString': [],
+  // codersdk/deployment.go AvailableExperiments
+  'codersdk.AvailableExperiments': [],
 }
-// codersdk.WorkspaceAgent is deliberately not listed: real agents are being built separately and
-// will bring the agent fields; until then only its types are checked, not which fields are present.
 
 /** Fields Go sends as JSON `null` when unset (pointers and sql.Null* without omitempty). */
 export const NULLABLE: Record<string, string[]> = {
@@ -126,12 +175,43 @@ export const NULLABLE: Record<string, string[]> = {
   'codersdk.MatchedProvisioners': ['most_recently_seen'],
   // An earlier coderd sent `"notifications": null` for an empty inbox (nil slice).
   'codersdk.ListInboxNotificationsResponse': ['notifications'],
+  // coderd/database/db2sdk WorkspaceAgentEnvironment: a nil map (JSON null) when the agent has no
+  // environment stored.
+  'codersdk.WorkspaceAgent': ['environment_variables'],
+  // codersdk/aibridge.go: APIKeyID is *string and EndedAt *time.Time, neither omitempty.
+  'codersdk.AIBridgeInterception': ['api_key_id', 'ended_at'],
+  // coderd/parameters.go: Parameters stays nil when the renderer returns no result.
+  'codersdk.DynamicParametersResponse': ['parameters'],
+  // codersdk/parameters.go PreviewParameterValidation: regex, min, max, monotonic are pointers.
+  'codersdk.PreviewParameterValidation': [
+    'validation_regex',
+    'validation_min',
+    'validation_max',
+    'validation_monotonic',
+  ],
 }
 
 /** Definitions replaced outright. */
 export const REPLACED_DEFINITIONS: Record<string, Schema> = {
   // github.com/google/uuid null.go: NullUUID marshals to the UUID string or null, never {uuid, valid}.
   'uuid.NullUUID': { anyOf: [{ type: 'string', format: 'uuid' }, { type: 'null' }] },
+  // A deliberate difference: the simulator implements `workspace-build-updates` (the experiment that
+  // gates /api/experimental/watch-all-workspacebuilds, which suites/autostart reads), from a Coder
+  // newer than this swagger; codersdk/deployment.go at the extract's commit lists only these.
+  'codersdk.Experiment': {
+    type: 'string',
+    enum: [
+      'example',
+      'auto-fill-parameters',
+      'notifications',
+      'workspace-usage',
+      'web-push',
+      'oauth2',
+      'mcp-server-http',
+      'workspace-sharing',
+      'workspace-build-updates',
+    ],
+  },
 }
 
 /** Property schemas replaced where swagger's enum is stale or contradicts the definition it refers to. */

@@ -17,7 +17,15 @@ import {
 type Schema = Record<string, unknown>
 
 export interface CoderExtract {
-  source: { repository: string; path: string; commit: string; license: string; generator: string }
+  source: {
+    repository: string
+    path: string
+    commit: string
+    license: string
+    generator: string
+    /** Endpoints and definitions the swagger lacks, transcribed from the Go file named. */
+    supplemented?: Record<string, string>
+  }
   endpoints: Record<string, Record<string, Schema | null>>
   definitions: Record<string, Schema>
 }
@@ -49,8 +57,11 @@ export function patchedDefinitions(extract: CoderExtract): Record<string, Schema
   }
   for (const [name, optional] of Object.entries(OMITEMPTY)) {
     const props = properties(definitions, name)
-    for (const field of optional)
+    for (const field of optional) {
       if (!props[field]) throw new Error(`OMITEMPTY: ${name} has no property ${field}`)
+      // Go's omitempty drops "" and nil: when such a field is sent at all, it is neither.
+      props[field] = { allOf: [props[field], { not: { enum: ['', null] } }] }
+    }
     const required = new Set((definitions[name]!.required as string[] | undefined) ?? [])
     for (const field of Object.keys(props)) if (!optional.includes(field)) required.add(field)
     definitions[name]!.required = [...required].sort()

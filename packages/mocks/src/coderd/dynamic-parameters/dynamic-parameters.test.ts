@@ -2,35 +2,11 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
 
 import { type Fixture, type Json, startFixture, waitFor } from '../test/sim-client.ts'
-import { tarOf as makeTar } from '../test/tar.ts'
-
-// The parameter chain of Coder's scaletest/dynamicparameters/tf (main.tf + modules/two), trimmed
-// to what the simulator reads: the parameter blocks and the module.
-const MAIN_TF = `# cache buster: abc
-data "coder_workspace_owner" "me" {}
-data "coder_parameter" "zero" {
-  name = "zero"
-  default = "A"
-}
-data "coder_parameter" "one" {
-  name = "One"
-}
-module "two" {
-  source = "./modules/two"
-  one_value = data.coder_parameter.one.value
-}
-data "coder_parameter" "three" {
-  name = "Three"
-}
-data "coder_parameter" "four" {
-  name = "four"
-}
-`
-const WITH_MODULE = {
-  'main.tf': MAIN_TF,
-  'modules/two/main.tf': 'data "coder_parameter" "two" {}',
-  '.terraform/modules/modules.json': JSON.stringify({ Modules: [{ Key: 'two', Dir: 'modules/two' }] }),
-}
+import {
+  DYNAMIC_PARAMETERS_MAIN_TF as MAIN_TF,
+  tarOf as makeTar,
+  DYNAMIC_PARAMETERS_FILES as WITH_MODULE,
+} from '../test/tar.ts'
 
 let f: Fixture
 afterEach(() => f?.sim.close())

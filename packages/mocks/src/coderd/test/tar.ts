@@ -45,3 +45,31 @@ resource "coder_external_agent" "box" {
   agent_id = coder_agent.ext.id
 }
 `
+
+// The parameter chain of Coder's scaletest/dynamicparameters/tf (main.tf + modules/two), trimmed
+// to what the simulator reads: the parameter blocks and the module.
+export const DYNAMIC_PARAMETERS_MAIN_TF = `# cache buster: abc
+data "coder_workspace_owner" "me" {}
+data "coder_parameter" "zero" {
+  name = "zero"
+  default = "A"
+}
+data "coder_parameter" "one" {
+  name = "One"
+}
+module "two" {
+  source = "./modules/two"
+  one_value = data.coder_parameter.one.value
+}
+data "coder_parameter" "three" {
+  name = "Three"
+}
+data "coder_parameter" "four" {
+  name = "four"
+}
+`
+export const DYNAMIC_PARAMETERS_FILES = {
+  'main.tf': DYNAMIC_PARAMETERS_MAIN_TF,
+  'modules/two/main.tf': 'data "coder_parameter" "two" {}',
+  '.terraform/modules/modules.json': JSON.stringify({ Modules: [{ Key: 'two', Dir: 'modules/two' }] }),
+}

@@ -7,7 +7,7 @@ import { knob, parseKnobs } from '@scaletest/vitest'
 
 const DEFAULT_PROMPT = 'Reply with one short sentence.'
 
-/** @param defaultLlmUrl the LLM mock this run started (without `/v1`). */
+// The LLM URL defaults to the mock this run started, so the schema is made per load.
 const chatSchema = (defaultLlmUrl: string | undefined) =>
   z.object({
     CODER_SCALETEST_CHAT_CHATS_PER_WORKSPACE: knob.int(1, 1),

@@ -87,7 +87,12 @@ describe('bridge config', () => {
         'CODER_SCALETEST_BRIDGE_HTTP_TIMEOUT',
       ])
       expect((error as Error).message).toMatch(/CONCURRENT_USERS="0": expected an integer >= 1/)
-      expect((error as Error).message).toMatch(/MODE="proxy": expected 'bridge' or 'direct'/)
+      expect((error as Error).message).toMatch(/MODE="proxy": expected one of bridge, direct/)
+      expect((error as Error).message).toMatch(
+        /PROVIDER="gemini": expected one of completions, responses, messages, openai, anthropic/,
+      )
+      expect((error as Error).message).toMatch(/STREAM="maybe": expected true or false/)
+      expect((error as Error).message).toMatch(/HTTP_TIMEOUT="0s": expected a positive duration/)
     }
   })
 
@@ -102,16 +107,27 @@ describe('bridge config', () => {
       /SCALETEST_BRIDGE_ARRIVAL_RATE="-1": expected requests per second/,
     )
     expect(() => loadBridgeConfig({ SCALETEST_BRIDGE_MAX_IN_FLIGHT: '0' }, 'http://llm')).toThrow(ConfigError)
+    expect(() => loadBridgeConfig({ SCALETEST_BRIDGE_DURATION: '10' }, 'http://llm')).toThrow(
+      /SCALETEST_BRIDGE_DURATION="10": expected a positive duration such as 500ms, 30s or 2m/,
+    )
   })
 
   it('needs an upstream URL in direct mode only', () => {
     expect(() => loadBridgeConfig({}, undefined)).toThrow(
-      /CODER_SCALETEST_BRIDGE_UPSTREAM_URL="": direct mode/,
+      /CODER_SCALETEST_BRIDGE_UPSTREAM_URL \(unset\): direct mode needs an http\(s\) URL/,
     )
-    expect(() => loadBridgeConfig({ CODER_SCALETEST_BRIDGE_UPSTREAM_URL: 'ftp://x' }, undefined)).toThrow(
-      ConfigError,
-    )
-    expect(loadBridgeConfig({ CODER_SCALETEST_BRIDGE_MODE: 'bridge' }, undefined).mode).toBe('bridge')
+    expect(loadBridgeConfig({ CODER_SCALETEST_BRIDGE_MODE: 'bridge' }, undefined)).toMatchObject({
+      mode: 'bridge',
+      upstreamUrl: '',
+    })
+    // A URL that is given must be one, in either mode.
+    for (const mode of ['direct', 'bridge'])
+      expect(() =>
+        loadBridgeConfig(
+          { CODER_SCALETEST_BRIDGE_MODE: mode, CODER_SCALETEST_BRIDGE_UPSTREAM_URL: 'ftp://x' },
+          undefined,
+        ),
+      ).toThrow(/CODER_SCALETEST_BRIDGE_UPSTREAM_URL="ftp:\/\/x": expected an http\(s\) URL/)
   })
 })
 

@@ -4,12 +4,13 @@
 
 import { z } from 'zod'
 
-import { ConfigError, knob, parseDuration } from '@scaletest/vitest'
+import { knob, parseKnobs } from '@scaletest/vitest'
 
 export type BridgeMode = 'bridge' | 'direct'
 export type BridgeKind = 'completions' | 'responses' | 'messages'
 
-const KINDS: Record<string, BridgeKind> = {
+const KIND_NAMES = ['completions', 'responses', 'messages', 'openai', 'anthropic'] as const
+const KINDS: Record<(typeof KIND_NAMES)[number], BridgeKind> = {
   completions: 'completions',
   responses: 'responses',
   messages: 'messages',
@@ -25,76 +26,20 @@ export const KIND_PATHS: Record<BridgeKind, { upstream: string; bridge: string }
   messages: { upstream: '/v1/messages', bridge: '/api/v2/aibridge/anthropic/v1/messages' },
 }
 
-const bool = z
-  .string()
-  .optional()
-  .transform((value, ctx) => {
-    const v = value?.trim().toLowerCase() ?? ''
-    if (v === '') return false
-    if (['1', 'true', 'yes', 'on'].includes(v)) return true
-    if (['0', 'false', 'no', 'off'].includes(v)) return false
-    ctx.addIssue({ code: 'custom', message: 'expected true or false' })
-    return z.NEVER
-  })
-
 const schema = z.object({
   CODER_SCALETEST_BRIDGE_CONCURRENT_USERS: knob.int(10, 1),
-  CODER_SCALETEST_BRIDGE_MODE: z
-    .string()
-    .optional()
-    .transform((v) => v?.trim() || 'direct')
-    .pipe(z.enum(['bridge', 'direct'], { message: "expected 'bridge' or 'direct'" })),
-  CODER_SCALETEST_BRIDGE_UPSTREAM_URL: z.string().optional(),
-  CODER_SCALETEST_BRIDGE_PROVIDER: z
-    .string()
-    .optional()
-    .transform((value, ctx) => {
-      const kind = KINDS[value?.trim() || 'completions']
-      if (!kind) {
-        ctx.addIssue({ code: 'custom', message: "expected 'completions', 'responses' or 'messages'" })
-        return z.NEVER
-      }
-      return kind
-    }),
+  CODER_SCALETEST_BRIDGE_MODE: knob.choice('direct', ['bridge', 'direct']),
+  CODER_SCALETEST_BRIDGE_UPSTREAM_URL: knob.url('', { optional: true }),
+  CODER_SCALETEST_BRIDGE_PROVIDER: knob.choice('completions', KIND_NAMES).transform((name) => KINDS[name]),
   CODER_SCALETEST_BRIDGE_REQUEST_COUNT: knob.int(1, 1),
-  CODER_SCALETEST_BRIDGE_STREAM: bool,
+  CODER_SCALETEST_BRIDGE_STREAM: knob.bool(),
   CODER_SCALETEST_BRIDGE_REQUEST_PAYLOAD_SIZE: knob.int(1024, 0),
   CODER_SCALETEST_BRIDGE_NUM_MESSAGES: knob.int(1, 1),
-  CODER_SCALETEST_BRIDGE_HTTP_TIMEOUT: z
-    .string()
-    .optional()
-    .transform((value, ctx) => {
-      const ms = parseDuration(value?.trim() || '30s')
-      if (ms === undefined || ms <= 0) {
-        ctx.addIssue({ code: 'custom', message: 'expected a positive duration such as 500ms or 30s' })
-        return z.NEVER
-      }
-      return ms
-    }),
-  CODER_SCALETEST_NO_CLEANUP: bool,
+  CODER_SCALETEST_BRIDGE_HTTP_TIMEOUT: knob.duration('30s'),
+  CODER_SCALETEST_NO_CLEANUP: knob.bool(),
   // Ours, not Coder's: the open model.
-  SCALETEST_BRIDGE_ARRIVAL_RATE: z
-    .string()
-    .optional()
-    .transform((value, ctx) => {
-      const n = value === undefined || value.trim() === '' ? 0 : Number(value)
-      if (!Number.isFinite(n) || n < 0) {
-        ctx.addIssue({ code: 'custom', message: 'expected requests per second, >= 0 (0 = closed loop)' })
-        return z.NEVER
-      }
-      return n
-    }),
-  SCALETEST_BRIDGE_DURATION: z
-    .string()
-    .optional()
-    .transform((value, ctx) => {
-      const ms = parseDuration(value?.trim() || '10s')
-      if (ms === undefined || ms <= 0) {
-        ctx.addIssue({ code: 'custom', message: 'expected a positive duration such as 10s or 1m' })
-        return z.NEVER
-      }
-      return ms
-    }),
+  SCALETEST_BRIDGE_ARRIVAL_RATE: knob.number(0, (n) => n >= 0, 'requests per second, >= 0 (0 = closed loop)'),
+  SCALETEST_BRIDGE_DURATION: knob.duration('10s'),
   SCALETEST_BRIDGE_MAX_IN_FLIGHT: knob.int(512, 1),
 })
 
@@ -122,33 +67,24 @@ export function loadBridgeConfig(
   env: Record<string, string | undefined>,
   llmUrl: string | undefined,
 ): BridgeConfig {
-  const parsed = schema.safeParse(env)
-  const names: string[] = []
-  const problems: string[] = []
-  if (!parsed.success)
-    for (const issue of parsed.error.issues) {
-      const name = String(issue.path[0])
-      names.push(name)
-      problems.push(`  ${name}=${JSON.stringify(env[name])}: ${issue.message}`)
-    }
-  const kind = parsed.success ? parsed.data.CODER_SCALETEST_BRIDGE_PROVIDER : 'completions'
-  const mode = parsed.success ? parsed.data.CODER_SCALETEST_BRIDGE_MODE : 'direct'
-  const upstream =
-    env.CODER_SCALETEST_BRIDGE_UPSTREAM_URL?.trim() || (llmUrl ? `${llmUrl}${KIND_PATHS[kind].upstream}` : '')
-  if (mode === 'direct' && (!/^https?:\/\//.test(upstream) || !URL.canParse(upstream))) {
-    names.push('CODER_SCALETEST_BRIDGE_UPSTREAM_URL')
-    problems.push(
-      `  CODER_SCALETEST_BRIDGE_UPSTREAM_URL=${JSON.stringify(upstream)}: direct mode needs an http(s) URL, e.g. http://localhost:8080/v1/chat/completions`,
-    )
-  }
-  if (!parsed.success || problems.length > 0)
-    throw new ConfigError(names, `invalid bridge scale test configuration:\n${problems.join('\n')}`)
-  const v = parsed.data
+  const upstreamOf = (v: z.infer<typeof schema>) =>
+    v.CODER_SCALETEST_BRIDGE_UPSTREAM_URL ||
+    (llmUrl ? `${llmUrl}${KIND_PATHS[v.CODER_SCALETEST_BRIDGE_PROVIDER].upstream}` : '')
+  const v = parseKnobs(schema, env, 'bridge scale test', (v) =>
+    v.CODER_SCALETEST_BRIDGE_MODE === 'direct' && upstreamOf(v) === ''
+      ? [
+          {
+            variable: 'CODER_SCALETEST_BRIDGE_UPSTREAM_URL',
+            message: 'direct mode needs an http(s) URL, e.g. http://localhost:8080/v1/chat/completions',
+          },
+        ]
+      : [],
+  )
   return {
     concurrentUsers: v.CODER_SCALETEST_BRIDGE_CONCURRENT_USERS,
     mode: v.CODER_SCALETEST_BRIDGE_MODE,
     kind: v.CODER_SCALETEST_BRIDGE_PROVIDER,
-    upstreamUrl: upstream,
+    upstreamUrl: upstreamOf(v),
     requestCount: v.CODER_SCALETEST_BRIDGE_REQUEST_COUNT,
     stream: v.CODER_SCALETEST_BRIDGE_STREAM,
     requestPayloadSize: v.CODER_SCALETEST_BRIDGE_REQUEST_PAYLOAD_SIZE,

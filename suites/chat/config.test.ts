@@ -32,8 +32,53 @@ describe('chat config', () => {
       )
     expect(load).toThrow(ConfigError)
     expect(load).toThrow(
-      /CHATS_PER_WORKSPACE[\s\S]*TURNS[\s\S]*invalid target workspaces "5:2": end cannot be less than start[\s\S]*LLM_MOCK_URL/,
+      /CHATS_PER_WORKSPACE="0": expected an integer >= 1\n.*TURNS="x": expected an integer >= 1\n.*LLM_MOCK_URL="ftp:\/\/nope": expected an http\(s\) URL.*\n.*TARGET_WORKSPACES="5:2": parse target workspaces: invalid target workspaces "5:2": end cannot be less than start/,
     )
+    try {
+      load()
+    } catch (error) {
+      expect((error as ConfigError).variables).toEqual([
+        'CODER_SCALETEST_CHAT_CHATS_PER_WORKSPACE',
+        'CODER_SCALETEST_CHAT_TURNS',
+        'CODER_SCALETEST_CHAT_LLM_MOCK_URL',
+        'CODER_SCALETEST_TARGET_WORKSPACES',
+      ])
+    }
+  })
+
+  it('reads durations as Coder does: the delays may be 0, the turn timeout may not', () => {
+    const config = loadChatConfig(
+      {
+        CODER_SCALETEST_CHAT_TURN_START_DELAY: '250ms',
+        CODER_SCALETEST_CHAT_PROVIDER_PROPAGATION_WAIT: '0s',
+        CODER_SCALETEST_CHAT_TURN_TIMEOUT: '2m',
+        CODER_SCALETEST_TARGET_WORKSPACES: '1:3',
+        CODER_SCALETEST_TEMPLATE: ' docker ',
+      },
+      'http://llm',
+    )
+    expect(config).toMatchObject({
+      turnStartDelayMs: 250,
+      providerPropagationWaitMs: 0,
+      turnTimeoutMs: 120_000,
+      targetWorkspaces: { start: 1, end: 3 },
+      template: 'docker',
+    })
+    expect(() => loadChatConfig({ CODER_SCALETEST_CHAT_TURN_TIMEOUT: '0s' }, 'http://llm')).toThrow(
+      /TURN_TIMEOUT="0s": expected a positive duration/,
+    )
+    expect(() => loadChatConfig({ CODER_SCALETEST_CHAT_TURN_START_DELAY: 'soon' }, 'http://llm')).toThrow(
+      /TURN_START_DELAY="soon": expected a duration such as/,
+    )
+  })
+
+  it('needs an LLM URL: the one given, else the mock this run started', () => {
+    expect(() => loadChatConfig({}, undefined)).toThrow(
+      /CODER_SCALETEST_CHAT_LLM_MOCK_URL \(unset\): expected an http\(s\) URL/,
+    )
+    expect(
+      loadChatConfig({ CODER_SCALETEST_CHAT_LLM_MOCK_URL: 'https://llm.example/v1' }, undefined).llmMockUrl,
+    ).toBe('https://llm.example/v1')
   })
 
   it("parses --target-workspaces with Coder's errors", () => {

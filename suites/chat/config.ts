@@ -3,33 +3,24 @@
 
 import { z } from 'zod'
 
-import { ConfigError, knob, parseDuration } from '@scaletest/vitest'
+import { knob, parseKnobs } from '@scaletest/vitest'
 
-const duration = (fallback: string, allowZero: boolean) =>
-  z
-    .string()
-    .optional()
-    .transform((value, ctx) => {
-      const ms = parseDuration(value?.trim() || fallback)
-      if (ms === undefined || ms < 0 || (!allowZero && ms === 0)) {
-        ctx.addIssue({ code: 'custom', message: 'expected a duration such as 0s, 500ms or 30s' })
-        return z.NEVER
-      }
-      return ms
-    })
+const DEFAULT_PROMPT = 'Reply with one short sentence.'
 
-const schema = z.object({
-  CODER_SCALETEST_CHAT_CHATS_PER_WORKSPACE: knob.int(1, 1),
-  CODER_SCALETEST_CHAT_PROMPT: z.string().optional(),
-  CODER_SCALETEST_CHAT_TURNS: knob.int(10, 1),
-  CODER_SCALETEST_CHAT_TURN_START_DELAY: duration('0s', true),
-  CODER_SCALETEST_CHAT_TOOL_CALLS_PER_TURN: knob.int(0, 0),
-  CODER_SCALETEST_CHAT_LLM_MOCK_URL: z.string().optional(),
-  CODER_SCALETEST_CHAT_PROVIDER_PROPAGATION_WAIT: duration('15s', true),
-  CODER_SCALETEST_CHAT_TURN_TIMEOUT: duration('60s', false),
-  CODER_SCALETEST_TARGET_WORKSPACES: z.string().optional(),
-  CODER_SCALETEST_TEMPLATE: z.string().optional(),
-})
+// The LLM URL defaults to the mock this run started, so the schema is made per load.
+const chatSchema = (defaultLlmUrl: string | undefined) =>
+  z.object({
+    CODER_SCALETEST_CHAT_CHATS_PER_WORKSPACE: knob.int(1, 1),
+    CODER_SCALETEST_CHAT_PROMPT: knob.string(DEFAULT_PROMPT),
+    CODER_SCALETEST_CHAT_TURNS: knob.int(10, 1),
+    CODER_SCALETEST_CHAT_TURN_START_DELAY: knob.duration('0s', { allowZero: true }),
+    CODER_SCALETEST_CHAT_TOOL_CALLS_PER_TURN: knob.int(0, 0),
+    CODER_SCALETEST_CHAT_LLM_MOCK_URL: knob.url(defaultLlmUrl ? `${defaultLlmUrl}/v1` : ''),
+    CODER_SCALETEST_CHAT_PROVIDER_PROPAGATION_WAIT: knob.duration('15s', { allowZero: true }),
+    CODER_SCALETEST_CHAT_TURN_TIMEOUT: knob.duration('60s'),
+    CODER_SCALETEST_TARGET_WORKSPACES: knob.parsed((raw) => (raw === '' ? undefined : parseTargetRange(raw))),
+    CODER_SCALETEST_TEMPLATE: knob.string(),
+  })
 
 export interface TargetRange {
   start: number
@@ -80,44 +71,18 @@ export function loadChatConfig(
   env: Record<string, string | undefined>,
   defaultLlmUrl: string | undefined,
 ): ChatConfig {
-  const parsed = schema.safeParse(env)
-  const problems: string[] = []
-  const names: string[] = []
-  if (!parsed.success)
-    for (const i of parsed.error.issues) {
-      names.push(String(i.path[0]))
-      problems.push(`  ${String(i.path[0])}=${JSON.stringify(env[String(i.path[0])])}: ${i.message}`)
-    }
-  let target: TargetRange | undefined
-  const rawTarget = env.CODER_SCALETEST_TARGET_WORKSPACES?.trim()
-  if (rawTarget)
-    try {
-      target = parseTargetRange(rawTarget)
-    } catch (error) {
-      names.push('CODER_SCALETEST_TARGET_WORKSPACES')
-      problems.push(
-        `  CODER_SCALETEST_TARGET_WORKSPACES=${JSON.stringify(rawTarget)}: ${(error as Error).message}`,
-      )
-    }
-  const llm = env.CODER_SCALETEST_CHAT_LLM_MOCK_URL?.trim() || (defaultLlmUrl ? `${defaultLlmUrl}/v1` : '')
-  if (!llm || !/^https?:\/\//.test(llm) || !URL.canParse(llm)) {
-    names.push('CODER_SCALETEST_CHAT_LLM_MOCK_URL')
-    problems.push(`  CODER_SCALETEST_CHAT_LLM_MOCK_URL=${JSON.stringify(llm)}: expected an http(s) URL`)
-  }
-  if (!parsed.success || problems.length > 0)
-    throw new ConfigError(names, `invalid chat scale test configuration:\n${problems.join('\n')}`)
-  const v = parsed.data
+  const v = parseKnobs(chatSchema(defaultLlmUrl), env, 'chat scale test')
   return {
     chatsPerWorkspace: v.CODER_SCALETEST_CHAT_CHATS_PER_WORKSPACE,
-    prompt: v.CODER_SCALETEST_CHAT_PROMPT || 'Reply with one short sentence.',
+    prompt: v.CODER_SCALETEST_CHAT_PROMPT,
     turns: v.CODER_SCALETEST_CHAT_TURNS,
     turnStartDelayMs: v.CODER_SCALETEST_CHAT_TURN_START_DELAY,
     toolCallsPerTurn: v.CODER_SCALETEST_CHAT_TOOL_CALLS_PER_TURN,
-    llmMockUrl: llm,
+    llmMockUrl: v.CODER_SCALETEST_CHAT_LLM_MOCK_URL,
     providerPropagationWaitMs: v.CODER_SCALETEST_CHAT_PROVIDER_PROPAGATION_WAIT,
     turnTimeoutMs: v.CODER_SCALETEST_CHAT_TURN_TIMEOUT,
-    targetWorkspaces: target,
-    template: v.CODER_SCALETEST_TEMPLATE?.trim() || undefined,
+    targetWorkspaces: v.CODER_SCALETEST_TARGET_WORKSPACES,
+    template: v.CODER_SCALETEST_TEMPLATE || undefined,
   }
 }
 

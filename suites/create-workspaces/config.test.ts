@@ -66,5 +66,25 @@ describe('create-workspaces config', () => {
         CODER_SCALETEST_NO_WAIT_FOR_AGENTS: 'true',
       }),
     ).toThrow(/needs the agents/)
+    // Impossible combinations are reported together, each by its variable.
+    try {
+      loadCreateWorkspacesConfig({
+        CODER_SCALETEST_CONNECT_URL: 'http://x',
+        CODER_SCALETEST_RUN_EXPECT_TIMEOUT: 'true',
+      })
+      expect.unreachable()
+    } catch (error) {
+      expect((error as ConfigError).variables).toEqual([
+        'CODER_SCALETEST_CONNECT_URL',
+        'CODER_SCALETEST_RUN_COMMAND',
+      ])
+      expect((error as Error).message).toBe(
+        [
+          'invalid create-workspaces configuration:',
+          '  CODER_SCALETEST_CONNECT_URL="http://x": tailnet connections are not supported by this suite',
+          '  CODER_SCALETEST_RUN_COMMAND (unset): CODER_SCALETEST_RUN_EXPECT_* needs CODER_SCALETEST_RUN_COMMAND',
+        ].join('\n'),
+      )
+    }
   })
 })

@@ -4,7 +4,7 @@
 
 import { z } from 'zod'
 
-import { ConfigError, knob, parseKnobs } from '@scaletest/vitest'
+import { type KnobProblem, knob, parseKnobs } from '@scaletest/vitest'
 
 const parameters = z
   .string()
@@ -63,25 +63,28 @@ export interface CreateWorkspacesConfig {
 }
 
 export function loadCreateWorkspacesConfig(env: Record<string, string | undefined>): CreateWorkspacesConfig {
-  const v = parseKnobs(schema, env, 'create-workspaces')
-  if (v.CODER_SCALETEST_CONNECT_URL !== '')
-    throw new ConfigError(
-      ['CODER_SCALETEST_CONNECT_URL'],
-      'invalid create-workspaces configuration:\n  CODER_SCALETEST_CONNECT_URL: tailnet connections are not supported by this suite',
+  const v = parseKnobs(schema, env, 'create-workspaces', (v) => {
+    const problems: KnobProblem[] = []
+    if (v.CODER_SCALETEST_CONNECT_URL !== '')
+      problems.push({
+        variable: 'CODER_SCALETEST_CONNECT_URL',
+        message: 'tailnet connections are not supported by this suite',
+      })
+    if (
+      v.CODER_SCALETEST_RUN_COMMAND === '' &&
+      (v.CODER_SCALETEST_RUN_EXPECT_OUTPUT !== '' || v.CODER_SCALETEST_RUN_EXPECT_TIMEOUT)
     )
-  if (
-    v.CODER_SCALETEST_RUN_COMMAND === '' &&
-    (v.CODER_SCALETEST_RUN_EXPECT_OUTPUT !== '' || v.CODER_SCALETEST_RUN_EXPECT_TIMEOUT)
-  )
-    throw new ConfigError(
-      ['CODER_SCALETEST_RUN_COMMAND'],
-      'invalid create-workspaces configuration:\n  CODER_SCALETEST_RUN_EXPECT_*: needs CODER_SCALETEST_RUN_COMMAND',
-    )
-  if (v.CODER_SCALETEST_RUN_COMMAND !== '' && v.CODER_SCALETEST_NO_WAIT_FOR_AGENTS)
-    throw new ConfigError(
-      ['CODER_SCALETEST_NO_WAIT_FOR_AGENTS'],
-      'invalid create-workspaces configuration:\n  CODER_SCALETEST_RUN_COMMAND needs the agents: unset CODER_SCALETEST_NO_WAIT_FOR_AGENTS',
-    )
+      problems.push({
+        variable: 'CODER_SCALETEST_RUN_COMMAND',
+        message: 'CODER_SCALETEST_RUN_EXPECT_* needs CODER_SCALETEST_RUN_COMMAND',
+      })
+    if (v.CODER_SCALETEST_RUN_COMMAND !== '' && v.CODER_SCALETEST_NO_WAIT_FOR_AGENTS)
+      problems.push({
+        variable: 'CODER_SCALETEST_NO_WAIT_FOR_AGENTS',
+        message: 'CODER_SCALETEST_RUN_COMMAND needs the agents: unset CODER_SCALETEST_NO_WAIT_FOR_AGENTS',
+      })
+    return problems
+  })
   return {
     count: v.CODER_SCALETEST_COUNT,
     retry: v.CODER_SCALETEST_RETRY,

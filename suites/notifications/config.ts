@@ -3,69 +3,29 @@
 
 import { z } from 'zod'
 
-import { ConfigError, parseDuration } from '@scaletest/vitest'
+import { knob, parseKnobs } from '@scaletest/vitest'
 
-const duration = (fallback: string) =>
-  z
-    .string()
-    .optional()
-    .transform((value, ctx) => {
-      const ms = parseDuration(value?.trim() || fallback)
-      if (ms === undefined || ms <= 0) {
-        ctx.addIssue({ code: 'custom', message: 'expected a positive duration such as 500ms, 30s or 10m' })
-        return z.NEVER
-      }
-      return ms
-    })
-
-const number = (fallback: number, check: (n: number) => boolean, expected: string) =>
-  z
-    .string()
-    .optional()
-    .transform((value, ctx) => {
-      const n = value === undefined || value.trim() === '' ? fallback : Number(value)
-      if (!Number.isFinite(n) || !check(n)) {
-        ctx.addIssue({ code: 'custom', message: `expected ${expected}` })
-        return z.NEVER
-      }
-      return n
-    })
-
-const smtpApiUrl = z
-  .string()
-  .optional()
-  .transform((value, ctx) => {
-    const v = value?.trim()
-    if (!v) return undefined
-    if (v === 'none') return 'none' as const
-    if (!/^https?:\/\//.test(v) || !URL.canParse(v)) {
-      ctx.addIssue({ code: 'custom', message: "expected an http(s) URL, or 'none' to skip the email path" })
-      return z.NEVER
-    }
-    return v
-  })
+const smtpApiUrl = knob.parsed((raw) => {
+  if (raw === '') return undefined
+  if (raw === 'none') return 'none' as const
+  if (!/^https?:\/\//.test(raw) || !URL.canParse(raw))
+    throw new Error("expected an http(s) URL, or 'none' to skip the email path")
+  return raw
+})
 
 const schema = z.object({
-  CODER_SCALETEST_NOTIFICATION_USER_COUNT: number(10, (n) => Number.isInteger(n) && n > 0, 'an integer > 0'),
-  CODER_SCALETEST_NOTIFICATION_TEMPLATE_ADMIN_PERCENTAGE: number(
+  CODER_SCALETEST_NOTIFICATION_USER_COUNT: knob.int(10, 1),
+  CODER_SCALETEST_NOTIFICATION_TEMPLATE_ADMIN_PERCENTAGE: knob.number(
     20,
     (n) => n > 0 && n <= 100,
     'a number greater than 0 and at most 100',
   ),
-  CODER_SCALETEST_NOTIFICATION_TEMPLATE_DELETION_COUNT: number(
-    1,
-    (n) => Number.isInteger(n) && n >= 1,
-    'an integer >= 1',
-  ),
-  CODER_SCALETEST_NOTIFICATION_SETUP_CONCURRENCY: number(
-    10,
-    (n) => Number.isInteger(n) && n >= 1,
-    'an integer >= 1',
-  ),
-  CODER_SCALETEST_NOTIFICATION_TIMEOUT: duration('30s'),
-  CODER_SCALETEST_DIAL_TIMEOUT: duration('30s'),
-  CODER_SCALETEST_SMTP_REQUEST_TIMEOUT: duration('5s'),
-  CODER_SCALETEST_SMTP_POLL_INTERVAL: duration('1s'),
+  CODER_SCALETEST_NOTIFICATION_TEMPLATE_DELETION_COUNT: knob.int(1, 1),
+  CODER_SCALETEST_NOTIFICATION_SETUP_CONCURRENCY: knob.int(10, 1),
+  CODER_SCALETEST_NOTIFICATION_TIMEOUT: knob.duration('30s'),
+  CODER_SCALETEST_DIAL_TIMEOUT: knob.duration('30s'),
+  CODER_SCALETEST_SMTP_REQUEST_TIMEOUT: knob.duration('5s'),
+  CODER_SCALETEST_SMTP_POLL_INTERVAL: knob.duration('1s'),
   CODER_SCALETEST_SMTP_API_URL: smtpApiUrl,
   SCALETEST_SMTP_API_URL: smtpApiUrl,
 })
@@ -92,17 +52,7 @@ export function loadNotificationsConfig(
   env: Record<string, string | undefined>,
   defaultSmtpApiUrl: string | undefined,
 ): NotificationsConfig {
-  const parsed = schema.safeParse(env)
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map(
-      (i) => `  ${String(i.path[0])}=${JSON.stringify(env[String(i.path[0])])}: ${i.message}`,
-    )
-    throw new ConfigError(
-      parsed.error.issues.map((i) => String(i.path[0])),
-      `invalid notification scale test configuration:\n${problems.join('\n')}`,
-    )
-  }
-  const v = parsed.data
+  const v = parseKnobs(schema, env, 'notification scale test')
   const pct = v.CODER_SCALETEST_NOTIFICATION_TEMPLATE_ADMIN_PERCENTAGE
   const userCount = v.CODER_SCALETEST_NOTIFICATION_USER_COUNT
   // Coder's rounding: floor, but at least one receiver when the percentage is above zero.

@@ -41,5 +41,17 @@ describe('workspace-traffic config', () => {
     expect(() =>
       loadWorkspaceTrafficConfig({ CODER_SCALETEST_WORKSPACE_TRAFFIC_APP: 'code-server' }),
     ).toThrow(/workspace app websockets/)
+    expect(() =>
+      loadWorkspaceTrafficConfig({
+        CODER_SCALETEST_WORKSPACE_TRAFFIC_SSH: 'true',
+        CODER_SCALETEST_WORKSPACE_TRAFFIC_WORKSPACE_PROXY_URL: 'https://proxy.example',
+      }),
+    ).toThrow(
+      [
+        'invalid workspace-traffic configuration:',
+        '  CODER_SCALETEST_WORKSPACE_TRAFFIC_SSH="true": SSH over tailnet are not supported yet; the traffic goes over reconnecting PTY',
+        '  CODER_SCALETEST_WORKSPACE_TRAFFIC_WORKSPACE_PROXY_URL="https://proxy.example": workspace proxies are not supported yet; the traffic goes over reconnecting PTY',
+      ].join('\n'),
+    )
   })
 })

@@ -4,7 +4,7 @@
 
 import { z } from 'zod'
 
-import { ConfigError, knob, parseKnobs, parseTargetRange, type TargetRange } from '@scaletest/vitest'
+import { knob, parseKnobs, parseTargetRange, type TargetRange } from '@scaletest/vitest'
 
 const schema = z.object({
   CODER_SCALETEST_WORKSPACE_TRAFFIC_BYTES_PER_TICK: knob.int(1024, 2),
@@ -15,7 +15,7 @@ const schema = z.object({
   /** Coder runs the traffic for the harness timeout (`--timeout`). */
   CODER_SCALETEST_TIMEOUT: knob.duration('5s'),
   CODER_SCALETEST_TEMPLATE: knob.string(''),
-  CODER_SCALETEST_TARGET_WORKSPACES: knob.string(''),
+  CODER_SCALETEST_TARGET_WORKSPACES: knob.parsed((raw) => parseTargetRange('workspaces', raw)),
   /** Ours: with no scaletest workspace to target, build this many first (0 = fail as Coder does). */
   SCALETEST_WORKSPACE_TRAFFIC_FLEET_COUNT: knob.int(3, 0),
 })
@@ -30,40 +30,38 @@ export interface WorkspaceTrafficConfig {
 }
 
 export function loadWorkspaceTrafficConfig(env: Record<string, string | undefined>): WorkspaceTrafficConfig {
-  const v = parseKnobs(schema, env, 'workspace-traffic')
-  const unsupported = [
-    ['CODER_SCALETEST_WORKSPACE_TRAFFIC_SSH', v.CODER_SCALETEST_WORKSPACE_TRAFFIC_SSH, 'SSH over tailnet'],
-    [
-      'CODER_SCALETEST_WORKSPACE_TRAFFIC_APP',
-      v.CODER_SCALETEST_WORKSPACE_TRAFFIC_APP,
-      'workspace app websockets',
-    ],
-    [
-      'CODER_SCALETEST_WORKSPACE_TRAFFIC_WORKSPACE_PROXY_URL',
-      v.CODER_SCALETEST_WORKSPACE_TRAFFIC_WORKSPACE_PROXY_URL,
-      'workspace proxies',
-    ],
-  ].filter(([, value]) => value !== false && value !== '')
-  if (unsupported.length > 0)
-    throw new ConfigError(
-      unsupported.map(([name]) => String(name)),
-      `invalid workspace-traffic configuration:\n${unsupported.map(([name, , what]) => `  ${name}: ${what} are not supported yet; the traffic goes over reconnecting PTY`).join('\n')}`,
+  const v = parseKnobs(schema, env, 'workspace-traffic', (v) =>
+    (
+      [
+        [
+          'CODER_SCALETEST_WORKSPACE_TRAFFIC_SSH',
+          v.CODER_SCALETEST_WORKSPACE_TRAFFIC_SSH,
+          'SSH over tailnet',
+        ],
+        [
+          'CODER_SCALETEST_WORKSPACE_TRAFFIC_APP',
+          v.CODER_SCALETEST_WORKSPACE_TRAFFIC_APP,
+          'workspace app websockets',
+        ],
+        [
+          'CODER_SCALETEST_WORKSPACE_TRAFFIC_WORKSPACE_PROXY_URL',
+          v.CODER_SCALETEST_WORKSPACE_TRAFFIC_WORKSPACE_PROXY_URL,
+          'workspace proxies',
+        ],
+      ] as const
     )
-  let targets: TargetRange | undefined
-  try {
-    targets = parseTargetRange('workspaces', v.CODER_SCALETEST_TARGET_WORKSPACES)
-  } catch (error) {
-    throw new ConfigError(
-      ['CODER_SCALETEST_TARGET_WORKSPACES'],
-      `invalid workspace-traffic configuration:\n  CODER_SCALETEST_TARGET_WORKSPACES: ${(error as Error).message}`,
-    )
-  }
+      .filter(([, value]) => value !== false && value !== '')
+      .map(([variable, , what]) => ({
+        variable,
+        message: `${what} are not supported yet; the traffic goes over reconnecting PTY`,
+      })),
+  )
   return {
     bytesPerTick: v.CODER_SCALETEST_WORKSPACE_TRAFFIC_BYTES_PER_TICK,
     tickIntervalMs: v.CODER_SCALETEST_WORKSPACE_TRAFFIC_TICK_INTERVAL,
     durationMs: v.CODER_SCALETEST_TIMEOUT,
     template: v.CODER_SCALETEST_TEMPLATE,
-    targets,
+    targets: v.CODER_SCALETEST_TARGET_WORKSPACES,
     fleetCount: v.SCALETEST_WORKSPACE_TRAFFIC_FLEET_COUNT,
   }
 }

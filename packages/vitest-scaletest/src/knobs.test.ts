@@ -49,4 +49,69 @@ describe('knobs', () => {
       ].join('\n'),
     )
   })
+
+  it('reads http(s) URLs, optional or required, and text through a parser whose error is the message', () => {
+    const urls = z.object({
+      A_URL: knob.url('http://127.0.0.1:1/v1'),
+      AN_OPTIONAL_URL: knob.url('', { optional: true }),
+      A_RANGE: knob.parsed((raw) => {
+        if (raw === '') return undefined
+        const [start, end] = raw.split(':').map(Number)
+        if (!(start! < end!)) throw new Error(`"${raw}" is not START:END with START < END`)
+        return { start, end }
+      }),
+    })
+    expect(parseKnobs(urls, {}, 'test')).toEqual({
+      A_URL: 'http://127.0.0.1:1/v1',
+      AN_OPTIONAL_URL: '',
+      A_RANGE: undefined,
+    })
+    expect(
+      parseKnobs(urls, { A_URL: ' https://x.example ', AN_OPTIONAL_URL: 'http://y', A_RANGE: '1:3' }, 'test'),
+    ).toEqual({ A_URL: 'https://x.example', AN_OPTIONAL_URL: 'http://y', A_RANGE: { start: 1, end: 3 } })
+    expect(() =>
+      parseKnobs(urls, { A_URL: 'ftp://x', AN_OPTIONAL_URL: 'not a url', A_RANGE: '3:1' }, 'test'),
+    ).toThrow(
+      [
+        'invalid test configuration:',
+        '  A_URL="ftp://x": expected an http(s) URL such as http://localhost:8080',
+        '  AN_OPTIONAL_URL="not a url": expected an http(s) URL such as http://localhost:8080',
+        '  A_RANGE="3:1": "3:1" is not START:END with START < END',
+      ].join('\n'),
+    )
+    // A required URL with nothing to fall back on names the variable as unset.
+    expect(() => parseKnobs(z.object({ A_URL: knob.url() }), {}, 'test')).toThrow(
+      'invalid test configuration:\n  A_URL (unset): expected an http(s) URL such as http://localhost:8080',
+    )
+  })
+
+  it('reports problems between knobs once every knob has parsed, in the same shape', () => {
+    const modes = z.object({
+      A_MODE: knob.choice('auto', ['auto', 'manual'] as const),
+      A_TARGET: knob.string(),
+    })
+    const check = (v: z.infer<typeof modes>) =>
+      v.A_MODE === 'manual' && v.A_TARGET === ''
+        ? [{ variable: 'A_TARGET', message: 'manual mode needs a target' }]
+        : []
+    expect(parseKnobs(modes, { A_MODE: 'manual', A_TARGET: 'x' }, 'test', check)).toEqual({
+      A_MODE: 'manual',
+      A_TARGET: 'x',
+    })
+    let error: unknown
+    try {
+      parseKnobs(modes, { A_MODE: 'manual' }, 'test', check)
+    } catch (e) {
+      error = e
+    }
+    expect(error).toBeInstanceOf(ConfigError)
+    expect((error as ConfigError).variables).toEqual(['A_TARGET'])
+    expect((error as ConfigError).message).toBe(
+      'invalid test configuration:\n  A_TARGET (unset): manual mode needs a target',
+    )
+    // A knob that does not parse is reported alone: the check never sees half-parsed values.
+    expect(() => parseKnobs(modes, { A_MODE: 'sometimes' }, 'test', check)).toThrow(
+      'invalid test configuration:\n  A_MODE="sometimes": expected one of auto, manual',
+    )
+  })
 })

@@ -66,6 +66,27 @@ export const knob = {
       ctx.addIssue({ code: 'custom', message: 'expected true or false' })
       return z.NEVER
     }),
+  /** An http(s) URL; `fallback` when unset or blank. Nothing at all is '' with `optional`, else an error. */
+  url: (fallback = '', options: { optional?: boolean } = {}) =>
+    text.transform((value, ctx) => {
+      const url = blank(value) ? fallback : value.trim()
+      if (url === '' && options.optional) return ''
+      if (!/^https?:\/\//i.test(url) || !URL.canParse(url)) {
+        ctx.addIssue({ code: 'custom', message: 'expected an http(s) URL such as http://localhost:8080' })
+        return z.NEVER
+      }
+      return url
+    }),
+  /** The text (trimmed; '' when unset) read by `parse`, whose thrown error's message is the problem. */
+  parsed: <T>(parse: (value: string) => T) =>
+    text.transform((value, ctx) => {
+      try {
+        return parse(blank(value) ? '' : value.trim())
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message })
+        return z.NEVER
+      }
+    }),
   /** `key=value` pairs separated by commas (serpent's string-array env syntax), e.g. provisioner tags. */
   keyValues: () =>
     text.transform((value, ctx) => {
@@ -85,17 +106,34 @@ export const knob = {
     }),
 }
 
-/** Parses `env` with `schema`, or throws one ConfigError listing every bad variable and its value. */
+/** What is wrong with one variable. */
+export interface KnobProblem {
+  variable: string
+  message: string
+}
+
+/**
+ * Parses `env` with `schema`, or throws one ConfigError listing every bad variable and its value.
+ * `check` finds problems between knobs (e.g. one mode needing another knob) once each has parsed;
+ * they are reported the same way.
+ */
 export function parseKnobs<S extends z.ZodType>(
   schema: S,
   env: Record<string, string | undefined>,
   what: string,
+  check?: (values: z.infer<S>) => KnobProblem[],
 ): z.infer<S> {
   const parsed = schema.safeParse(env)
-  if (parsed.success) return parsed.data
-  const names = parsed.error.issues.map((i) => String(i.path[0]))
-  const problems = parsed.error.issues.map(
-    (i) => `  ${String(i.path[0])}=${JSON.stringify(env[String(i.path[0])])}: ${i.message}`,
+  const problems: KnobProblem[] = parsed.success
+    ? (check?.(parsed.data) ?? [])
+    : parsed.error.issues.map((i) => ({ variable: String(i.path[0]), message: i.message }))
+  if (parsed.success && problems.length === 0) return parsed.data
+  const lines = problems.map(({ variable, message }) => {
+    const value = env[variable]
+    return `  ${variable}${value === undefined ? ' (unset)' : `=${JSON.stringify(value)}`}: ${message}`
+  })
+  throw new ConfigError(
+    problems.map((p) => p.variable),
+    `invalid ${what} configuration:\n${lines.join('\n')}`,
   )
-  throw new ConfigError(names, `invalid ${what} configuration:\n${problems.join('\n')}`)
 }

@@ -44,8 +44,8 @@ describe('loadNotificationsConfig', () => {
   })
 
   it.each([
-    ['CODER_SCALETEST_NOTIFICATION_USER_COUNT', '0', 'an integer > 0'],
-    ['CODER_SCALETEST_NOTIFICATION_USER_COUNT', 'ten', 'an integer > 0'],
+    ['CODER_SCALETEST_NOTIFICATION_USER_COUNT', '0', 'an integer >= 1'],
+    ['CODER_SCALETEST_NOTIFICATION_USER_COUNT', 'ten', 'an integer >= 1'],
     [
       'CODER_SCALETEST_NOTIFICATION_TEMPLATE_ADMIN_PERCENTAGE',
       '0',

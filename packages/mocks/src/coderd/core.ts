@@ -35,7 +35,8 @@ import { type CoderdSimulatorOptions, coderdSimulatorOptionsSchema } from './opt
 import { Prebuilds, type ReconcileResult } from './prebuilds/reconciler.ts'
 import { prebuildRoutes } from './prebuilds/routes.ts'
 import { Provisioner } from './provisioner.ts'
-import type { JobRecord } from './records.ts'
+import type { JobRecord, UserRecord } from './records.ts'
+import { type LoggedRequest, RequestLog } from './request-log.ts'
 import { type Ctx, type Sim, Topics } from './sim.ts'
 import { SimState } from './state.ts'
 import { Streams } from './streams.ts'
@@ -59,6 +60,8 @@ export interface CoderdCore {
   interceptions(): InterceptionRecord[]
   /** Runs one prebuilds reconciliation pass now (nothing while paused). */
   reconcilePrebuilds(): ReconcileResult
+  /** The last `requestLogSize` requests answered, oldest first. */
+  requestLog(): LoggedRequest[]
   /** Every HTTP and WebSocket route the simulator serves, as `{method, pattern}`. */
   routes(): { method: string; pattern: string }[]
   close(): void
@@ -197,7 +200,22 @@ export function createCoderdCore(input: CoderdSimulatorOptions = {}): CoderdCore
   ])
     router.add(route)
 
+  const requestLog = new RequestLog(options.requestLogSize)
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const at = Date.now()
+    let pattern: string | undefined
+    let user: UserRecord | undefined
+    if (requestLog.enabled)
+      res.once('close', () =>
+        requestLog.add({
+          at,
+          method: req.method ?? 'GET',
+          path: (req.url ?? '/').split('?')[0]!,
+          pattern,
+          status: res.statusCode,
+          username: user?.username,
+        }),
+      )
     try {
       const url = new URL(req.url ?? '/', 'http://coderd.invalid')
       const found = router.match(req.method ?? 'GET', url.pathname)
@@ -205,7 +223,8 @@ export function createCoderdCore(input: CoderdSimulatorOptions = {}): CoderdCore
         throw new ApiError(404, 'Route not found.', { detail: `${req.method} ${url.pathname}` })
       if (found === 'method-not-allowed')
         throw new ApiError(405, 'Method not allowed.', { detail: `${req.method} ${url.pathname}` })
-      const user = found.route.public ? undefined : authenticate(state, req, url)
+      pattern = found.route.pattern
+      user = found.route.public ? undefined : authenticate(state, req, url)
       await found.route.handler({ req, res, url, params: found.params, sim, user: user! })
     } catch (error) {
       if (res.headersSent) {
@@ -238,6 +257,7 @@ export function createCoderdCore(input: CoderdSimulatorOptions = {}): CoderdCore
     tickAutobuild: (at) => autobuild.tick(at ?? Date.now()),
     interceptions: () => aibridge.interceptions.all(),
     reconcilePrebuilds: () => prebuilds.tick(),
+    requestLog: () => requestLog.all(),
     routes: () => [...router.routes(), ...streams.routes()],
     close() {
       void aibridge.close()

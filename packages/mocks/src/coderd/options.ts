@@ -107,6 +107,8 @@ export const coderdSimulatorOptionsSchema = z.strictObject({
   experiments: z.array(z.string().min(1)).default([WORKSPACE_BUILD_UPDATES]),
   /** Initial event-stream faults; change them later with `POST /__admin/event-faults`. */
   eventFaults: eventFaultsSchema.optional(),
+  /** Keep the last N API requests (arrival, route, status, caller) for assertions; 0 keeps none. */
+  requestLogSize: z.number().int().min(0).default(0),
   /** Initial notification faults; change them later with `setFaults()` or `POST /__admin/faults`. */
   faults: notificationFaultsSchema.optional(),
 })

@@ -7,6 +7,7 @@ import { createCoderdCore } from './core.ts'
 import type { NotificationFaults } from './notifications/faults.ts'
 import type { NotifierStats } from './notifications/notifier.ts'
 import { type CoderdSimulatorOptions, coderdSimulatorOptionsSchema } from './options.ts'
+import type { LoggedRequest } from './request-log.ts'
 import type { SimState } from './state.ts'
 
 export interface CoderdSimulator {
@@ -26,6 +27,8 @@ export interface CoderdSimulator {
   interceptions(): InterceptionRecord[]
   /** Runs one prebuilds reconciliation pass now (nothing while paused). */
   reconcilePrebuilds(): { created: number; deleted: number }
+  /** The last `requestLogSize` requests answered, oldest first (for assertions). */
+  requestLog(): LoggedRequest[]
   close(): Promise<void>
 }
 
@@ -56,6 +59,7 @@ export async function startCoderdSimulator(input: CoderdSimulatorOptions = {}): 
     tickAutobuild: (at) => core.tickAutobuild(at),
     interceptions: () => core.interceptions(),
     reconcilePrebuilds: () => core.reconcilePrebuilds(),
+    requestLog: () => core.requestLog(),
     close() {
       closing ??= (async () => {
         core.close()

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 
 import { ConfigError } from '@scaletest/vitest'
-import { loadChatConfig, parseTargetRange, withControlBlock } from './config.ts'
+import { loadChatConfig, withControlBlock } from './config.ts'
 
 describe('chat config', () => {
   it('defaults to Coder flag defaults and the LLM mock this run started', () => {
@@ -82,6 +82,9 @@ describe('chat config', () => {
   })
 
   it("parses --target-workspaces with Coder's errors", () => {
+    const parseTargetRange = (raw: string) =>
+      loadChatConfig({ CODER_SCALETEST_TARGET_WORKSPACES: raw }, 'http://127.0.0.1:9').targetWorkspaces
+    expect(parseTargetRange('')).toBeUndefined()
     expect(parseTargetRange('0:10')).toEqual({ start: 0, end: 10 })
     expect(parseTargetRange('3:4')).toEqual({ start: 3, end: 4 })
     const prefix = 'parse target workspaces: invalid target workspaces'

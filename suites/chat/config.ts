@@ -3,7 +3,7 @@
 
 import { z } from 'zod'
 
-import { knob, parseKnobs } from '@scaletest/vitest'
+import { knob, parseKnobs, parseTargetRange, type TargetRange } from '@scaletest/vitest'
 
 const DEFAULT_PROMPT = 'Reply with one short sentence.'
 
@@ -18,14 +18,9 @@ const chatSchema = (defaultLlmUrl: string | undefined) =>
     CODER_SCALETEST_CHAT_LLM_MOCK_URL: knob.url(defaultLlmUrl ? `${defaultLlmUrl}/v1` : ''),
     CODER_SCALETEST_CHAT_PROVIDER_PROPAGATION_WAIT: knob.duration('15s', { allowZero: true }),
     CODER_SCALETEST_CHAT_TURN_TIMEOUT: knob.duration('60s'),
-    CODER_SCALETEST_TARGET_WORKSPACES: knob.parsed((raw) => (raw === '' ? undefined : parseTargetRange(raw))),
+    CODER_SCALETEST_TARGET_WORKSPACES: knob.parsed(parseTargetWorkspaces),
     CODER_SCALETEST_TEMPLATE: knob.string(),
   })
-
-export interface TargetRange {
-  start: number
-  end: number
-}
 
 export interface ChatConfig {
   chatsPerWorkspace: number
@@ -42,28 +37,13 @@ export interface ChatConfig {
   template: string | undefined
 }
 
-/**
- * Coder's `--target-workspaces "[START]:[END]"` (cli/exp_scaletest.go parseTargetRange, wrapped as
- * "parse target workspaces: …"), with its messages. END is exclusive. Coder's strconv.Atoi takes a
- * negative START and then panics slicing; here it is a clear error instead.
- */
-export function parseTargetRange(raw: string): TargetRange {
-  const invalid = (why?: string) =>
-    new Error(
-      `parse target workspaces: invalid target workspaces ${JSON.stringify(raw)}${why ? `: ${why}` : ''}`,
-    )
-  const parts = raw.split(':')
-  if (parts.length !== 2) throw invalid()
-  const atoi = (s: string) => {
-    if (!/^[+-]?\d+$/.test(s)) throw invalid(`strconv.Atoi: parsing ${JSON.stringify(s)}: invalid syntax`)
-    return Number(s)
+/** Coder's `--target-workspaces "[START]:[END]"`, wrapped as the chat command wraps it. */
+function parseTargetWorkspaces(raw: string): TargetRange | undefined {
+  try {
+    return parseTargetRange('workspaces', raw)
+  } catch (error) {
+    throw new Error(`parse target workspaces: ${(error as Error).message}`)
   }
-  const start = atoi(parts[0]!)
-  const end = atoi(parts[1]!)
-  if (start === end) throw invalid('start and end cannot be equal')
-  if (end < start) throw invalid('end cannot be less than start')
-  if (start < 0) throw invalid('start cannot be negative')
-  return { start, end }
 }
 
 /** @param defaultLlmUrl the LLM mock this run started (without `/v1`). */

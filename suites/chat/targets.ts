@@ -3,8 +3,7 @@
 // template, sorted by name, sliced by `--target-workspaces`. None found ⇒ chats without a workspace
 // (the chat command sets allowEmpty).
 
-import type { CoderClient } from '@scaletest/vitest'
-import type { TargetRange } from './config.ts'
+import type { CoderClient, TargetRange } from '@scaletest/vitest'
 
 const PAGE = 100
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i

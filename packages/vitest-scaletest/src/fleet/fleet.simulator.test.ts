@@ -114,7 +114,10 @@ describe('fleet against the simulator', () => {
     expect(() => parseTargetRange('workspaces', '2:2')).toThrow('start and end cannot be equal')
     expect(() => parseTargetRange('workspaces', '3:1')).toThrow('end cannot be less than start')
     expect(() => parseTargetRange('workspaces', '1-3')).toThrow('invalid target workspaces "1-3"')
-    expect(() => parseTargetRange('workspaces', 'a:3')).toThrow(/not an integer/)
+    expect(() => parseTargetRange('workspaces', 'a:3')).toThrow(
+      'invalid target workspaces "a:3": strconv.Atoi: parsing "a": invalid syntax',
+    )
+    expect(() => parseTargetRange('workspaces', '-1:3')).toThrow('start cannot be negative')
     expect(sliceTargets(['a', 'b', 'c'], { start: 1, end: 3 })).toEqual(['b', 'c'])
     expect(() => sliceTargets(['a'], { start: 0, end: 2 })).toThrow('greater than the number of workspaces 1')
     expect(() => sliceTargets([], undefined)).toThrow('no scaletest workspaces exist')

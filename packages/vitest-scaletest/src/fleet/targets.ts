@@ -11,18 +11,25 @@ export interface TargetRange {
   end: number
 }
 
-/** Coder's parseTargetRange: '' → everything; otherwise START:END with START < END. */
+/**
+ * Coder's parseTargetRange (cli/exp_scaletest.go) with its messages: '' → everything; otherwise
+ * START:END, END exclusive, START < END. Coder's strconv.Atoi takes a negative START and then
+ * panics slicing; here that is a clear error too.
+ */
 export function parseTargetRange(name: string, targets: string): TargetRange | undefined {
   if (targets === '') return undefined
+  const invalid = (why?: string) =>
+    new Error(`invalid target ${name} ${JSON.stringify(targets)}${why ? `: ${why}` : ''}`)
   const parts = targets.split(':')
-  if (parts.length !== 2) throw new Error(`invalid target ${name} "${targets}"`)
+  if (parts.length !== 2) throw invalid()
   const [start, end] = parts.map((part) => {
     if (!/^[+-]?\d+$/.test(part))
-      throw new Error(`invalid target ${name} "${targets}": "${part}" is not an integer`)
+      throw invalid(`strconv.Atoi: parsing ${JSON.stringify(part)}: invalid syntax`)
     return Number(part)
   }) as [number, number]
-  if (start === end) throw new Error(`invalid target ${name} "${targets}": start and end cannot be equal`)
-  if (end < start) throw new Error(`invalid target ${name} "${targets}": end cannot be less than start`)
+  if (start === end) throw invalid('start and end cannot be equal')
+  if (end < start) throw invalid('end cannot be less than start')
+  if (start < 0) throw invalid('start cannot be negative')
   return { start, end }
 }
 

@@ -11,7 +11,10 @@ export class AppStatusPublications {
   /** `emit` wakes the workspace's watchers; they read the workspace as it is when it runs. */
   publish(workspaceId: string, emit: (workspaceId: string) => void): void {
     if (this.drop) return
-    if (this.delayMs === 0) return emit(workspaceId)
+    if (this.delayMs === 0) {
+      emit(workspaceId)
+      return
+    }
     const timer = setTimeout(() => {
       this.#timers.delete(timer)
       emit(workspaceId)

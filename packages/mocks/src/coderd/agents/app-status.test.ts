@@ -45,7 +45,11 @@ function watchSse(client: SimClient, workspaceId: string) {
       }
     }
   })().catch(() => {})
-  return { data, close: () => (controller.abort(), done) }
+  const close = () => {
+    controller.abort()
+    return done
+  }
+  return { data, close }
 }
 
 const messages = (sent: Json[]) => sent.map((w) => w.latest_app_status?.message ?? null)

@@ -12,7 +12,7 @@ import {
   Latch,
   SimulatorControl,
   scaleTest,
-  scaletestTemplate,
+  scaletestTemplateForTest,
   WORKSPACE_BUILD_UPDATES_EXPERIMENT,
 } from '@scaletest/vitest'
 import { autostartInstant, loadAutostartConfig } from './config.ts'
@@ -62,20 +62,11 @@ scaleTest(
 
     const runTag = randomBytes(4).toString('hex')
     const organization = await coder.defaultOrganization()
-    const { template, created } = await scaletestTemplate(coder, {
-      organizationId: organization.id,
-      ref: config.template,
-      tag: runTag,
-      signal,
-    })
-    if (created)
-      onTestFinished(() =>
-        coder.deleteTemplate(template.id).then(
-          () => {},
-          (error: unknown) =>
-            logger.warn(`could not delete template ${template.name}: ${(error as Error).message}`),
-        ),
-      )
+    const template = await scaletestTemplateForTest(
+      coder,
+      { organizationId: organization.id, ref: config.template, tag: runTag, signal },
+      { onTestFinished, logger },
+    )
 
     // 1. One watch-all stream for every runner's builds.
     const stream = await coder.watchAllWorkspaceBuilds({ signal }).catch((cause: unknown) => {

@@ -4,7 +4,7 @@
 
 import { randomBytes } from 'node:crypto'
 
-import { concurrent, expect, SimulatorControl, scaleTest, scaletestTemplate } from '@scaletest/vitest'
+import { concurrent, expect, SimulatorControl, scaleTest, scaletestTemplateForTest } from '@scaletest/vitest'
 import { loadWorkspaceUpdatesConfig } from './config.ts'
 import { ERRORS_METRIC, LATENCY_METRIC, workspaceUpdatesMetrics } from './runner/metrics.ts'
 import { workspaceUpdatesRunner } from './runner/run.ts'
@@ -36,20 +36,11 @@ scaleTest(
 
     const runTag = randomBytes(4).toString('hex')
     const organization = await coder.defaultOrganization()
-    const { template, created } = await scaletestTemplate(coder, {
-      organizationId: organization.id,
-      ref: config.template,
-      tag: runTag,
-      signal,
-    })
-    if (created)
-      onTestFinished(() =>
-        coder.deleteTemplate(template.id).then(
-          () => {},
-          (error: unknown) =>
-            logger.warn(`could not delete template ${template.name}: ${(error as Error).message}`),
-        ),
-      )
+    const template = await scaletestTemplateForTest(
+      coder,
+      { organizationId: organization.id, ref: config.template, tag: runTag, signal },
+      { onTestFinished, logger },
+    )
 
     // Every client dials, waits at the dial barrier, then its user creates its workspaces.
     const deps = { owner: coder, metrics: events, dialed: barrier(owned.length, { name: 'dial' }) }

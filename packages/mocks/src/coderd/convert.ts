@@ -1,4 +1,4 @@
-import { resourcesJson, versionHasExternalAgent } from './agents/agent-json.ts'
+import { appStatusJson, resourcesJson, versionHasExternalAgent } from './agents/agent-json.ts'
 import { PREBUILDS_USER_ID, systemUser } from './prebuilds/system-user.ts'
 import type {
   BuildRecord,
@@ -245,7 +245,8 @@ export function workspaceJson(state: SimState, view: JobView, workspace: Workspa
     template_require_active_version: template?.requireActiveVersion ?? false,
     template_use_classic_parameter_flow: template?.useClassicParameterFlow ?? false,
     latest_build: latest,
-    latest_app_status: null,
+    // codersdk/workspaces.go: *WorkspaceAppStatus, the newest status of any of the workspace's apps.
+    latest_app_status: latestAppStatus(state, workspace.id),
     outdated: template !== undefined && template.activeVersionId !== build.templateVersionId,
     name: workspace.name,
     ...(workspace.autostartSchedule !== undefined && { autostart_schedule: workspace.autostartSchedule }),
@@ -263,4 +264,9 @@ export function workspaceJson(state: SimState, view: JobView, workspace: Workspa
     shared_with: [],
     task_id: null,
   }
+}
+
+function latestAppStatus(state: SimState, workspaceId: string) {
+  const status = state.agents.latestAppStatus.get(workspaceId)
+  return status ? appStatusJson(status) : null
 }

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Duplex } from 'node:stream'
 
 import { adminRoutes } from './admin-routes.ts'
+import { appStatusRoutes } from './agents/app-status.ts'
 import { AgentLifecycle } from './agents/lifecycle.ts'
 import { PtyHub } from './agents/pty.ts'
 import { agentRoutes } from './agents/routes.ts'
@@ -197,6 +198,9 @@ export function createCoderdCore(input: CoderdSimulatorOptions = {}): CoderdCore
     ...dynamicParameters.routes(),
     ...events.routes(),
     ...agentRoutes(agents),
+    ...appStatusRoutes((workspaceId) =>
+      events.appStatus.publish(workspaceId, (id) => workspaceTopics.emit(id)),
+    ),
   ])
     router.add(route)
 
@@ -265,6 +269,7 @@ export function createCoderdCore(input: CoderdSimulatorOptions = {}): CoderdCore
       prebuilds.close()
       dynamicParameters.close()
       agents.close()
+      events.close()
       pty.close()
       provisioner.close()
       notifier.close()

@@ -3,6 +3,7 @@ import { API, seg } from './client-core.ts'
 import { CoderWorkspacesClient } from './client-workspaces.ts'
 import { type PollOptions, pollUntil } from './poll.ts'
 import { ReconnectingPty, type ReconnectingPtyOptions } from './reconnecting-pty.ts'
+import type { PatchAppStatusRequest } from './requests.ts'
 import type * as w from './workspace-schemas.ts'
 
 export interface AgentWaitOptions extends PollOptions {
@@ -25,6 +26,18 @@ export class CoderAgentsClient extends CoderWorkspacesClient {
   ): Promise<a.ExternalAgentCredentials> {
     const path = `${API}/workspaces/${seg(workspaceId)}/external-agent/${seg(agentName)}/credentials`
     return this.transport.json(a.externalAgentCredentialsSchema, 'GET', path, { signal })
+  }
+
+  /**
+   * Reports an app's status as the agent (agentsdk.Client.PatchAppStatus): call it on a client
+   * whose session token is the agent's token (`withSessionToken(credentials.agent_token)`).
+   */
+  async patchAppStatus(request: PatchAppStatusRequest, signal?: AbortSignal): Promise<void> {
+    await this.transport.send('PATCH', `${API}/workspaceagents/me/app-status`, {
+      json: { icon: '', needs_user_attention: false, ...request },
+      ok: [200],
+      signal,
+    })
   }
 
   /** Polls the workspace until every agent of its latest build is connected (and ready, if asked). */

@@ -35,7 +35,12 @@ export { ACTIVE_JOB_STATUSES, pollUntil } from './poll.ts'
 export type { PtyClose, ReconnectingPtyOptions } from './reconnecting-pty.ts'
 export { PTY_WRITE_CHUNK, ReconnectingPty } from './reconnecting-pty.ts'
 export type * from './requests.ts'
-export { deleteWorkspaceAfterBuild, scaletestTemplate } from './scaletest-workspaces.ts'
+export {
+  deleteWorkspaceAfterBuild,
+  type ScaletestTemplateOptions,
+  scaletestTemplate,
+  scaletestTemplateForTest,
+} from './scaletest-workspaces.ts'
 export type * from './schemas.ts'
 export * as coderSchemas from './schemas.ts'
 export type { EventFaults } from './simulator-control.ts'

@@ -126,3 +126,13 @@ export interface InboxFilter {
   templates?: string[]
   read_status?: 'all' | 'read' | 'unread'
 }
+
+/** agentsdk.PatchAppStatus; the Go client always sends the deprecated icon and needs_user_attention. */
+export interface PatchAppStatusRequest {
+  app_slug: string
+  state: 'working' | 'idle' | 'complete' | 'failure'
+  message: string
+  uri: string
+  icon?: string
+  needs_user_attention?: boolean
+}

@@ -1,6 +1,7 @@
 // Workspace wiring the workspace scenarios share (Coder: scaletest/workspacebuild and the CLI's
 // `--template` parsing): the template to build from, and a cleanup that never cancels.
 
+import type { Logger } from '../harness/logger.ts'
 import type { CoderClient } from './client.ts'
 import { CoderApiError } from './errors.ts'
 import { ACTIVE_JOB_STATUSES, type PollOptions } from './poll.ts'
@@ -9,14 +10,24 @@ import { createTar } from './tar.ts'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
+export interface ScaletestTemplateOptions {
+  organizationId: string
+  /** `--template`: an id, or a name in the organization; empty ⇒ the run creates its own. */
+  ref: string | undefined
+  tag: string
+  /** The created template's main.tf, imported by the terraform provisioner; none ⇒ an empty echo template. */
+  mainTf?: string
+  signal?: AbortSignal
+}
+
 /**
  * The template a scenario builds from: `ref` (an id, or a name in the organization, as
- * `--template` takes it), or, when `ref` is empty, a new template with no resources named
- * `scaletest-<tag>` that the caller deletes at the end (`created: true`).
+ * `--template` takes it), or, when `ref` is empty, a new template named `scaletest-<tag>` (no
+ * resources, or `mainTf`'s) that the caller deletes at the end (`created: true`).
  */
 export async function scaletestTemplate(
   coder: CoderClient,
-  options: { organizationId: string; ref: string | undefined; tag: string; signal?: AbortSignal },
+  options: ScaletestTemplateOptions,
 ): Promise<{ template: Template; created: boolean }> {
   const { organizationId, ref, signal } = options
   if (ref)
@@ -26,10 +37,11 @@ export async function scaletestTemplate(
         : await coder.templateByName(organizationId, ref, signal),
       created: false,
     }
-  const { hash } = await coder.uploadFile(createTar([]), 'application/x-tar', signal)
+  const files = options.mainTf === undefined ? [] : [{ name: 'main.tf', content: options.mainTf }]
+  const { hash } = await coder.uploadFile(createTar(files), 'application/x-tar', signal)
   const version = await coder.createTemplateVersion(
     organizationId,
-    { file_id: hash, provisioner: 'echo' },
+    { file_id: hash, provisioner: options.mainTf === undefined ? 'echo' : 'terraform' },
     signal,
   )
   await coder.waitForTemplateVersionJob(version.id, {
@@ -43,6 +55,27 @@ export async function scaletestTemplate(
     signal,
   )
   return { template, created: true }
+}
+
+/**
+ * `scaletestTemplate` for a scenario: a template the run created is deleted when the test
+ * finishes (a failed delete is a warning, not a failure), so a suite needs one call, no wiring.
+ */
+export async function scaletestTemplateForTest(
+  coder: CoderClient,
+  options: ScaletestTemplateOptions,
+  test: { onTestFinished: (fn: () => Promise<void>) => void; logger: Pick<Logger, 'warn'> },
+): Promise<Template> {
+  const { template, created } = await scaletestTemplate(coder, options)
+  if (created)
+    test.onTestFinished(() =>
+      coder.deleteTemplate(template.id).then(
+        () => {},
+        (error: unknown) =>
+          test.logger.warn(`could not delete template ${template.name}: ${(error as Error).message}`),
+      ),
+    )
+  return template
 }
 
 /**

@@ -10,6 +10,10 @@ export interface EventFaults {
   watch_all_delay_ms?: number
   workspace_updates_delay_ms?: number
   workspace_updates_drop?: boolean
+  /** Hold every agent app-status publication to the workspace watchers back this long. */
+  app_status_delay_ms?: number
+  /** Drop every agent app-status publication (the status is stored, no watcher hears of it). */
+  app_status_drop?: boolean
 }
 
 export class SimulatorControl {

@@ -32,6 +32,18 @@ export const workspaceStatusSchema = z.enum([
   'deleted',
 ])
 
+/** codersdk.WorkspaceAppStatus (codersdk/workspaceapps.go). */
+export const workspaceAppStatusSchema = z.looseObject({
+  id: idSchema,
+  created_at: timestamp,
+  workspace_id: idSchema,
+  agent_id: idSchema,
+  app_id: idSchema,
+  state: z.enum(['working', 'idle', 'complete', 'failure']),
+  message: z.string(),
+  uri: z.string(),
+})
+
 export const workspaceAgentSchema = z.object({
   id: idSchema,
   name: z.string(),
@@ -103,7 +115,7 @@ export const workspaceSchema = z.object({
   template_require_active_version: z.boolean(),
   template_use_classic_parameter_flow: z.boolean().optional(),
   latest_build: workspaceBuildSchema,
-  latest_app_status: z.unknown().optional(),
+  latest_app_status: workspaceAppStatusSchema.nullish(),
   outdated: z.boolean(),
   name: z.string(),
   autostart_schedule: z.string().nullish(),

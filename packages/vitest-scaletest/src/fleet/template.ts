@@ -37,6 +37,20 @@ resource "coder_external_agent" "main" {
 }
 `
 
+/**
+ * An external agent with one app: what `coder exp scaletest task-status` needs (the AI agent's app
+ * reports its status as the agent).
+ */
+export function externalAgentAppTemplateTf(appSlug: string): string {
+  return `${EXTERNAL_AGENT_TEMPLATE_TF}
+resource "coder_app" "task" {
+  agent_id     = coder_agent.main.id
+  slug         = ${JSON.stringify(appSlug)}
+  display_name = "AI Agent"
+}
+`
+}
+
 /** Coder's parseTemplate: a UUID, or a name looked up in each of the caller's organizations in turn. */
 export async function resolveTemplate(
   client: CoderClient,

@@ -3,7 +3,7 @@
 
 import type { BuildRecord, JobRecord } from '../records.ts'
 import type { SimState } from '../state.ts'
-import type { AgentRecord } from './store.ts'
+import type { AgentRecord, AppStatusRecord } from './store.ts'
 
 export const AGENT_VERSION = 'v2.27.0'
 /** The agent API version a current agent reports (tailnet/proto). */
@@ -53,7 +53,7 @@ export function agentJson(agent: AgentRecord) {
       health: 'disabled',
       hidden: false,
       open_in: 'slim-window',
-      statuses: [],
+      statuses: app.statuses.map(appStatusJson),
     })),
     connection_timeout_seconds: 120,
     troubleshooting_url: '',
@@ -71,6 +71,22 @@ export function agentJson(agent: AgentRecord) {
     ],
     scripts: [],
     startup_script_behavior: 'non-blocking',
+  }
+}
+
+/** codersdk.WorkspaceAppStatus: every field is sent, uri and icon as '' when unset. */
+export function appStatusJson(status: AppStatusRecord) {
+  return {
+    id: status.id,
+    created_at: status.createdAt,
+    workspace_id: status.workspaceId,
+    agent_id: status.agentId,
+    app_id: status.appId,
+    state: status.state,
+    needs_user_attention: status.needsUserAttention,
+    message: status.message,
+    uri: status.uri,
+    icon: status.icon,
   }
 }
 

@@ -81,7 +81,12 @@ export class AgentLifecycle {
           readyAt: undefined,
           operatingSystem: spec.operatingSystem,
           architecture: spec.architecture,
-          apps: spec.apps.map((app) => ({ id: randomUUID(), slug: app.slug, displayName: app.displayName })),
+          apps: spec.apps.map((app) => ({
+            id: randomUUID(),
+            slug: app.slug,
+            displayName: app.displayName,
+            statuses: [],
+          })),
           authToken: randomUUID(),
           external: r.type === 'coder_external_agent',
           logSourceId: randomUUID(),

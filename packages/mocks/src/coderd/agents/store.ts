@@ -7,10 +7,26 @@ import { DEFAULT_MODEL, type TemplateModel, templateModelOf } from './terraform.
 export type AgentStatus = 'connecting' | 'connected' | 'disconnected' | 'timeout'
 export type AgentLifecycle = 'created' | 'starting' | 'ready' | 'shutting_down' | 'off'
 
+/** codersdk.WorkspaceAppStatus (codersdk/workspaceapps.go), as agent-json.ts sends it. */
+export interface AppStatusRecord {
+  id: string
+  createdAt: string
+  workspaceId: string
+  agentId: string
+  appId: string
+  state: 'working' | 'idle' | 'complete' | 'failure'
+  message: string
+  uri: string
+  icon: string
+  needsUserAttention: boolean
+}
+
 export interface AppRecord {
   id: string
   slug: string
   displayName: string
+  /** Newest first, as Coder lists an app's statuses. */
+  statuses: AppStatusRecord[]
 }
 
 export interface AgentRecord {
@@ -55,6 +71,8 @@ export class AgentStore {
   readonly resources = new Map<string, ResourceRecord[]>()
   /** Workspace id → the build whose agents are live. */
   readonly agentBuildOf = new Map<string, string>()
+  /** Workspace id → the newest status any of its apps reported (the workspace's latest_app_status). */
+  readonly latestAppStatus = new Map<string, AppStatusRecord>()
   readonly #models = new Map<string, TemplateModel>()
 
   /** The template's resources as the provisioner reads them from the uploaded file (cached per file). */

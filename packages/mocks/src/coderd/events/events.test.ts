@@ -222,6 +222,8 @@ describe('event streams', () => {
       watch_all_delay_ms: 0,
       workspace_updates_delay_ms: 0,
       workspace_updates_drop: false,
+      app_status_delay_ms: 0,
+      app_status_drop: false,
     })
     expect((await f.owner.call('POST', '/__admin/event-faults', { watch_all_delay_ms: -1 })).status).toBe(400)
     await f.owner.ok('POST', '/__admin/event-faults', {

@@ -6,6 +6,7 @@ import type { JobRecord } from '../records.ts'
 import type { Ctx, SimRoute } from '../sim.ts'
 import type { SimState } from '../state.ts'
 import { EventFaultControl, type EventFaults } from './admin.ts'
+import { AppStatusPublications } from './app-status.ts'
 import { BuildUpdateHub } from './build-updates.ts'
 import { Experiments } from './experiments.ts'
 import { WorkspaceUpdatesHub } from './workspace-updates.ts'
@@ -21,13 +22,15 @@ export class EventStreams {
   readonly experiments: Experiments
   readonly builds: BuildUpdateHub
   readonly updates: WorkspaceUpdatesHub
+  readonly appStatus: AppStatusPublications
   readonly faults: EventFaultControl
 
   constructor(state: SimState, options: { experiments: readonly string[]; faults?: EventFaults }) {
     this.experiments = new Experiments(options.experiments)
     this.builds = new BuildUpdateHub(state)
     this.updates = new WorkspaceUpdatesHub(state)
-    this.faults = new EventFaultControl(this.builds, this.updates)
+    this.appStatus = new AppStatusPublications()
+    this.faults = new EventFaultControl(this.builds, this.updates, this.appStatus)
     if (options.faults) this.faults.set(options.faults)
   }
 
@@ -39,6 +42,10 @@ export class EventStreams {
   /** Something a workspace watcher sees changed. */
   workspaceChanged(workspaceId: string): void {
     this.updates.changed(workspaceId)
+  }
+
+  close(): void {
+    this.appStatus.close()
   }
 
   routes(): SimRoute[] {

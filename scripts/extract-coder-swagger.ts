@@ -116,6 +116,7 @@ export const SERVED_ENDPOINTS: readonly ServedEndpoint[] = [
   e('GET', '/workspacebuilds/{workspacebuild}/logs'),
   e('GET', '/workspaceagents/{workspaceagent}'),
   e('GET', '/workspaceagents/{workspaceagent}/pty'),
+  e('PATCH', '/workspaceagents/me/app-status'),
   e('GET', '/workspaces'),
   e('GET', '/workspaces/{workspace}'),
   e('PUT', '/workspaces/{workspace}/autostart'),
@@ -129,9 +130,9 @@ export const SERVED_ENDPOINTS: readonly ServedEndpoint[] = [
 
 /**
  * Definitions wanted though no served endpoint's response refers to them: request bodies and frames
- * the simulator reads (the dynamic-parameters request), a body for a route another branch is adding
- * (`PATCH /workspaceagents/me/app-status`: agentsdk.PatchAppStatus in, codersdk.Response out), and
- * the body coderd writes where swagger documents another (overrides.ts).
+ * the simulator reads (the dynamic-parameters request, the agent's app-status report
+ * agentsdk.PatchAppStatus and the codersdk.WorkspaceAppStatus it becomes), and the body coderd
+ * writes where swagger documents another (overrides.ts).
  */
 export const EXTRA_DEFINITIONS: readonly string[] = [
   'agentsdk.PatchAppStatus',

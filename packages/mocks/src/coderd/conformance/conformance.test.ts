@@ -58,6 +58,8 @@ describe('conformance with Coder swagger', () => {
   let f: Fixture
   let llm: StartedLlmMock
   let ptyOutput = ''
+  let appStatusRequestErrors: string[] = ['not sent']
+  let latestAppStatus: unknown
   const parameterFrameIds: Record<string, number[]> = {}
 
   /** One request, recorded under the swagger endpoint it exercises. */
@@ -398,7 +400,7 @@ describe('conformance with Coder swagger', () => {
     // an external agent (its credentials once the build's job has succeeded).
     const withAgent = await terraformTemplate(owner, org, 'conform-agent', { 'main.tf': AGENT_TEMPLATE })
     const withExternal = await terraformTemplate(owner, org, 'conform-external', {
-      'main.tf': EXTERNAL_AGENT_TEMPLATE,
+      'main.tf': `${EXTERNAL_AGENT_TEMPLATE}resource "coder_app" "task" {\n  agent_id = coder_agent.ext.id\n  slug     = "task"\n}\n`,
     })
     const agentWorkspace = await member.client.ok('POST', '/api/v2/users/me/workspaces', {
       template_id: withAgent.template.id,
@@ -427,11 +429,34 @@ describe('conformance with Coder swagger', () => {
     })
     const credentials = `/api/v2/workspaces/${externalWorkspace.id}/external-agent/ext/credentials`
     await waitFor(async () => (await member.client.call('GET', credentials)).status === 200 || undefined)
-    await hit(
+    const { agent_token } = (await hit(
       member.client,
       'GET /api/v2/workspaces/{workspace}/external-agent/{agent}/credentials',
       credentials,
+    )) as { agent_token: string }
+    // The agent reports an app status with its own token (the body the Go client sends); the
+    // workspace then carries it as latest_app_status.
+    const appStatus = {
+      app_slug: 'task',
+      state: 'working',
+      message: 'conforming',
+      uri: '',
+      icon: '',
+      needs_user_attention: false,
+    }
+    appStatusRequestErrors = validator.checkDefinition('agentsdk.PatchAppStatus', appStatus)
+    await hit(
+      member.client.as(agent_token),
+      'PATCH /api/v2/workspaceagents/me/app-status',
+      '/api/v2/workspaceagents/me/app-status',
+      appStatus,
     )
+    const reported = await hit(
+      member.client,
+      'GET /api/v2/workspaces/{workspace}',
+      `/api/v2/workspaces/${externalWorkspace.id}`,
+    )
+    latestAppStatus = (reported as { latest_app_status: unknown }).latest_app_status
 
     // Dynamic parameters of the scale test's template: evaluate once, then both streams, each
     // answering a request after the form it sends unprompted.
@@ -640,7 +665,13 @@ describe('conformance with Coder swagger', () => {
     ])
   })
 
-  it('carries the bodies of PATCH /workspaceagents/me/app-status for when the simulator serves it', () => {
+  it('sends the app-status report as the Go client does and shows it on the workspace', () => {
+    expect(appStatusRequestErrors).toEqual([])
+    expect(latestAppStatus).toMatchObject({ state: 'working', message: 'conforming' })
+    expect(validator.checkDefinition('codersdk.WorkspaceAppStatus', latestAppStatus)).toEqual([])
+  })
+
+  it('carries the bodies of PATCH /workspaceagents/me/app-status', () => {
     const status = { app_slug: 'claude', state: 'working', message: 'thinking', uri: '' }
     expect(validator.checkDefinition('agentsdk.PatchAppStatus', status)).toEqual([])
     expect(validator.checkDefinition('agentsdk.PatchAppStatus', { ...status, state: 'busy' })).toEqual([

@@ -37,6 +37,10 @@ export const STATUS_OVERRIDES: Record<string, Record<string, Schema | null>> = {
   // coderd/experiments.go handleExperimentsAvailable writes codersdk.AvailableExperiments{Safe}, an
   // object; swagger's annotation says an array of experiments.
   'GET /api/v2/experiments/available': { '200': ref('codersdk.AvailableExperiments') },
+  // coderd/workspaceagents.go patchWorkspaceAgentAppStatus ends httpapi.Write(ctx, rw, http.StatusOK,
+  // nil): the body is JSON `null`, not the codersdk.Response swagger's annotation names; the Go
+  // client (agentsdk.PatchAppStatus) reads only the status.
+  'PATCH /api/v2/workspaceagents/me/app-status': { '200': { type: 'null' } },
 }
 
 /** Bodies that are not JSON: checked by status only. */

@@ -7,7 +7,6 @@ import { afterEach, expect, it } from 'vitest'
 
 import type { EventFaults } from '@scaletest/mocks'
 import { type SimulatorTarget, startSimulatorTarget } from '../support/simulator-target.ts'
-import { spawnScenario } from '../support/spawn-scenario.ts'
 
 const teardown: Array<() => Promise<void>> = []
 
@@ -25,16 +24,11 @@ async function runAgainst(eventFaults: EventFaults, env: NodeJS.ProcessEnv = {})
     { jobDurationMs: 50, eventFaults },
     teardown,
   )
-  const run = spawnScenario('suites/workspace-updates/workspace-updates.scale.test.ts', {
-    CODER_URL: target.coderd.url,
-    CODER_SESSION_TOKEN: target.sessionToken,
-    SCALETEST_MOCKS_START: 'coderd',
-    SCALETEST_OUTPUT_DIR: target.outputDir,
+  const run = target.runScenario('suites/workspace-updates/workspace-updates.scale.test.ts', {
     CODER_SCALETEST_WORKSPACE_COUNT: '4',
     CODER_SCALETEST_POWER_USER_WORKSPACES: '2',
     ...env,
   })
-  teardown.push(run.kill)
   return { target, ...(await run.exited) }
 }
 

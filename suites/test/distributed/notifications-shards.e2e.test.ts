@@ -164,7 +164,6 @@ function runScenario(target: NotificationsTarget<Results>, env: NodeJS.ProcessEn
   return runNotificationsScenario(
     target,
     { CODER_SCALETEST_NOTIFICATION_USER_COUNT: String(USERS), ...env },
-    teardown,
     args,
   )
 }

@@ -5,7 +5,6 @@
 import { afterEach, expect, it } from 'vitest'
 
 import { type SimulatorTarget, startSimulatorTarget } from '../support/simulator-target.ts'
-import { spawnScenario } from '../support/spawn-scenario.ts'
 
 const teardown: Array<() => Promise<void>> = []
 
@@ -65,15 +64,10 @@ it('slow evaluations fail the run by the initial-response latency threshold', as
 }, 120_000)
 
 function runScenario(target: SimulatorTarget<Results>, env: NodeJS.ProcessEnv) {
-  const run = spawnScenario('suites/dynamic-parameters/dynamic-parameters.scale.test.ts', {
-    CODER_URL: target.coderd.url,
-    CODER_SESSION_TOKEN: target.sessionToken,
-    SCALETEST_MOCKS_START: 'coderd',
-    SCALETEST_OUTPUT_DIR: target.outputDir,
+  const run = target.runScenario('suites/dynamic-parameters/dynamic-parameters.scale.test.ts', {
     SCALETEST_DYNAMIC_PARAMETERS_VERSION_POLL_INTERVAL: '100ms',
     CODER_SCALETEST_DYNAMIC_PARAMETERS_CONCURRENT_EVALUATIONS: '10',
     ...env,
   })
-  teardown.push(run.kill)
   return run
 }

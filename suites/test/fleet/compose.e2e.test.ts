@@ -6,7 +6,6 @@ import { afterEach, expect, it } from 'vitest'
 
 import { CoderClient, createAgentTemplate } from '@scaletest/vitest'
 import { startSimulatorTarget } from '../support/simulator-target.ts'
-import { spawnScenario } from '../support/spawn-scenario.ts'
 
 const teardown: Array<() => Promise<void>> = []
 afterEach(async () => {
@@ -42,15 +41,10 @@ it('create-users → create-workspaces → workspace-traffic → cleanup leaves 
   const before = await snapshot()
 
   const stage = async (suite: string, env: NodeJS.ProcessEnv) => {
-    const run = spawnScenario(`suites/${suite}/${suite}.scale.test.ts`, {
-      CODER_URL: target.coderd.url,
-      CODER_SESSION_TOKEN: target.sessionToken,
-      SCALETEST_MOCKS_START: 'coderd',
-      SCALETEST_OUTPUT_DIR: target.outputDir,
+    const run = target.runScenario(`suites/${suite}/${suite}.scale.test.ts`, {
       SCALETEST_CONCURRENCY: '0',
       ...env,
     })
-    teardown.push(run.kill)
     const { code, output } = await run.exited
     expect(output).not.toContain(target.sessionToken)
     expect(code, `${suite}:\n${output}`).toBe(0)

@@ -9,7 +9,6 @@ import { afterEach, expect, it } from 'vitest'
 
 import { CoderClient, createAgentTemplate } from '@scaletest/vitest'
 import { startSimulatorTarget } from '../support/simulator-target.ts'
-import { spawnScenario } from '../support/spawn-scenario.ts'
 
 const teardown: Array<() => Promise<void>> = []
 afterEach(async () => {
@@ -34,18 +33,13 @@ it('create-workspaces waits for the build job before asking for external-agent c
   const org = await owner.defaultOrganization()
   const template = await createAgentTemplate(owner, org.id, 'ext-early', { external: true })
 
-  const run = spawnScenario('suites/create-workspaces/create-workspaces.scale.test.ts', {
-    CODER_URL: target.coderd.url,
-    CODER_SESSION_TOKEN: target.sessionToken,
-    SCALETEST_MOCKS_START: 'coderd',
-    SCALETEST_OUTPUT_DIR: target.outputDir,
+  const run = target.runScenario('suites/create-workspaces/create-workspaces.scale.test.ts', {
     SCALETEST_CONCURRENCY: '0',
     // A suite that stopped waiting would wait for agents that never start: fail the run, not the test.
     SCALETEST_JOB_TIMEOUT: '40s',
     CODER_SCALETEST_COUNT: String(WORKSPACES),
     CODER_SCALETEST_TEMPLATE: template.name,
   })
-  teardown.push(run.kill)
 
   // Ask for each new workspace's credentials while its build job has not completed yet.
   const askedEarly = new Map<string, { status: number; jobStatus: string }>()

@@ -6,7 +6,6 @@
 import { afterEach, expect, it } from 'vitest'
 
 import { type SimulatorTarget, startSimulatorTarget } from '../support/simulator-target.ts'
-import { spawnScenario } from '../support/spawn-scenario.ts'
 
 const teardown: Array<() => Promise<void>> = []
 
@@ -24,14 +23,9 @@ it('fails the run by the job-creation threshold when the watch-all stream is hel
     { jobDurationMs: 20, eventFaults: { watch_all_delay_ms: 6_000 } },
     teardown,
   )
-  const run = spawnScenario('suites/autostart/autostart.scale.test.ts', {
-    CODER_URL: target.coderd.url,
-    CODER_SESSION_TOKEN: target.sessionToken,
-    SCALETEST_MOCKS_START: 'coderd',
-    SCALETEST_OUTPUT_DIR: target.outputDir,
+  const run = target.runScenario('suites/autostart/autostart.scale.test.ts', {
     CODER_SCALETEST_WORKSPACE_COUNT: '3',
   })
-  teardown.push(run.kill)
   const { code, output } = await run.exited
 
   expect(code).not.toBe(0)

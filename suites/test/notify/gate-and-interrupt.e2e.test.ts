@@ -67,4 +67,4 @@ interface Results {
 
 const startTarget = (faults: NotificationFaults) => startNotificationsTarget<Results>(faults, teardown)
 const runScenario = (target: NotificationsTarget<Results>, env: NodeJS.ProcessEnv) =>
-  runNotificationsScenario(target, env, teardown)
+  runNotificationsScenario(target, env)

@@ -4,7 +4,6 @@
 import { afterEach, expect, it } from 'vitest'
 
 import { type SimulatorTarget, startSimulatorTarget } from '../support/simulator-target.ts'
-import { spawnScenario } from '../support/spawn-scenario.ts'
 
 const teardown: Array<() => Promise<void>> = []
 
@@ -70,14 +69,9 @@ it('builds and tears down 2 templates × 2 presets × 2 prebuilds through the pr
 }, 90_000)
 
 function runScenario(target: SimulatorTarget<Results>, env: NodeJS.ProcessEnv) {
-  const run = spawnScenario('suites/prebuilds/prebuilds.scale.test.ts', {
-    CODER_URL: target.coderd.url,
-    CODER_SESSION_TOKEN: target.sessionToken,
-    SCALETEST_MOCKS_START: 'coderd',
-    SCALETEST_OUTPUT_DIR: target.outputDir,
+  const run = target.runScenario('suites/prebuilds/prebuilds.scale.test.ts', {
     SCALETEST_PREBUILDS_VERSION_POLL_INTERVAL: '100ms',
     ...env,
   })
-  teardown.push(run.kill)
   return run
 }

@@ -179,4 +179,4 @@ interface Results {
 
 const startTarget = (faults: NotificationFaults) => startNotificationsTarget<Results>(faults, teardown)
 const runScenario = (target: NotificationsTarget<Results>, env: NodeJS.ProcessEnv) =>
-  runNotificationsScenario(target, { SCALETEST_REPORT_INTERVAL: '250ms', ...env }, teardown)
+  runNotificationsScenario(target, { SCALETEST_REPORT_INTERVAL: '250ms', ...env })

@@ -3,7 +3,6 @@
 // deployment), and the scenario run in its own Vitest process against them.
 import { type NotificationFaults, startSmtpMock } from '@scaletest/mocks'
 import { type SimulatorTarget, startSimulatorTarget } from './simulator-target.ts'
-import { spawnScenario } from './spawn-scenario.ts'
 
 export interface NotificationsTarget<Results> extends SimulatorTarget<Results> {
   smtpApiUrl: string
@@ -26,23 +25,17 @@ export async function startNotificationsTarget<Results>(
 export function runNotificationsScenario(
   target: NotificationsTarget<unknown>,
   env: NodeJS.ProcessEnv,
-  teardown: Array<() => Promise<void>>,
   args: string[] = [],
 ) {
-  const run = spawnScenario(
+  return target.runScenario(
     'suites/notifications/notifications.scale.test.ts',
     {
-      CODER_URL: target.coderd.url,
-      CODER_SESSION_TOKEN: target.sessionToken,
       SCALETEST_SMTP_API_URL: target.smtpApiUrl,
       SCALETEST_MOCKS_START: 'smtp,coderd',
-      SCALETEST_OUTPUT_DIR: target.outputDir,
       CODER_SCALETEST_NOTIFICATION_USER_COUNT: '5',
       CODER_SCALETEST_SMTP_POLL_INTERVAL: '250ms',
       ...env,
     },
     args,
   )
-  teardown.push(run.kill)
-  return run
 }

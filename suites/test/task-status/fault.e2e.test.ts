@@ -8,7 +8,6 @@ import { afterEach, expect, it } from 'vitest'
 
 import type { EventFaults } from '@scaletest/mocks'
 import { type SimulatorTarget, startSimulatorTarget } from '../support/simulator-target.ts'
-import { spawnScenario } from '../support/spawn-scenario.ts'
 
 const teardown: Array<() => Promise<void>> = []
 
@@ -30,16 +29,11 @@ async function runAgainst(eventFaults: EventFaults, env: NodeJS.ProcessEnv) {
     { jobDurationMs: 20, eventFaults },
     teardown,
   )
-  const run = spawnScenario('suites/task-status/task-status.scale.test.ts', {
-    CODER_URL: target.coderd.url,
-    CODER_SESSION_TOKEN: target.sessionToken,
-    SCALETEST_MOCKS_START: 'coderd',
-    SCALETEST_OUTPUT_DIR: target.outputDir,
+  const run = target.runScenario('suites/task-status/task-status.scale.test.ts', {
     CODER_SCALETEST_COUNT: '2',
     CODER_SCALETEST_BASELINE_DURATION: '0s',
     ...env,
   })
-  teardown.push(run.kill)
   return { target, ...(await run.exited) }
 }
 

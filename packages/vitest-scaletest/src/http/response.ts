@@ -16,6 +16,15 @@ export interface HttpResponse {
   body: ResponseBody
 }
 
+/** What a ResponseBody steers its transport with: undici's DispatchController, or an H1 exchange. */
+export interface BodyController {
+  readonly paused: boolean
+  pause(): void
+  resume(): void
+  /** Stop receiving: the connection is dropped and the body fails with `reason`. */
+  abort(reason: Error): void
+}
+
 /** Bytes dump() reads before it closes the connection instead (as undici's dump()). */
 const DUMP_LIMIT = 128 * 1024
 
@@ -30,9 +39,9 @@ export class ResponseBody implements AsyncIterable<Buffer> {
   #dumping = false
   /** Wakes the one reader waiting for a chunk, the end or an error. */
   #wake: (() => void) | undefined
-  readonly #controller: Dispatcher.DispatchController
+  readonly #controller: BodyController
 
-  constructor(controller: Dispatcher.DispatchController) {
+  constructor(controller: BodyController) {
     this.#controller = controller
   }
 
@@ -90,7 +99,7 @@ export class ResponseBody implements AsyncIterable<Buffer> {
     }
   }
 
-  /** From the dispatch handler. */
+  /** From the transport. */
   push(chunk: Buffer): void {
     if (this.#dumping) {
       this.#dumped += chunk.length

@@ -123,7 +123,7 @@ function otherSideClosed(): TransportError {
 
 /** performance.now() as of the last sweep: deadlines and idle times need no clock call per request. */
 let coarseNow = performance.now()
-const sweptExchanges = new Set<Exchange>()
+/** Pools with open connections: the sweep checks their requests' deadlines and idle connections. */
 const sweptPools = new Set<OriginPool>()
 let sweeper: NodeJS.Timeout | undefined
 
@@ -136,9 +136,8 @@ function ensureSweeper(): void {
 
 function sweep(): void {
   coarseNow = performance.now()
-  for (const exchange of sweptExchanges) exchange.checkDeadline(coarseNow)
-  for (const pool of sweptPools) pool.expireIdle(coarseNow)
-  if (sweptExchanges.size === 0 && sweptPools.size === 0) {
+  for (const pool of sweptPools) pool.sweep(coarseNow)
+  if (sweptPools.size === 0) {
     clearInterval(sweeper)
     sweeper = undefined
   }
@@ -220,7 +219,6 @@ class Exchange implements BodyController {
       this.#timer.unref()
     } else {
       ensureSweeper()
-      sweptExchanges.add(this)
       this.#arm()
     }
   }
@@ -251,7 +249,8 @@ class Exchange implements BodyController {
   }
 
   checkDeadline(now: number): void {
-    if (!this.#paused && now >= this.deadline) this.#timeout()
+    if (this.#timer === undefined && this.request.timeoutMs !== null && !this.#paused && now >= this.deadline)
+      this.#timeout()
   }
 
   #timeout(): void {
@@ -273,7 +272,6 @@ class Exchange implements BodyController {
     this.phase = Phase.Done
     this.#paused = false
     if (this.#timer !== undefined) clearTimeout(this.#timer)
-    sweptExchanges.delete(this)
     this.request.signal?.removeEventListener('abort', this)
     this.#transport.settled()
   }
@@ -396,6 +394,8 @@ class OriginPool {
   readonly #limit: number
   readonly #connectTimeoutMs: number
   readonly idle: Connection[] = []
+  /** Every open connection (busy or idle), for the sweep; changes per connection, not per request. */
+  readonly #all = new Set<Connection>()
   readonly #queue: Exchange[] = []
   #open = 0
 
@@ -438,25 +438,23 @@ class OriginPool {
     }
     connection.idleSince = coarseNow
     this.idle.push(connection)
-    if (this.idle.length === 1) {
-      ensureSweeper()
-      sweptPools.add(this)
-    }
   }
 
   removed(connection: Connection): void {
     this.#open--
+    this.#all.delete(connection)
+    if (this.#all.size === 0) sweptPools.delete(this)
     const at = this.idle.indexOf(connection)
     if (at !== -1) this.idle.splice(at, 1)
-    if (this.idle.length === 0) sweptPools.delete(this)
     const next = this.#open < this.#limit ? this.#nextQueued() : undefined
     if (next !== undefined) this.#connect().send(next)
   }
 
-  expireIdle(now: number): void {
+  /** Times out requests past their deadline and closes connections idle past their keep-alive. */
+  sweep(now: number): void {
+    for (const connection of this.#all) connection.exchange?.checkDeadline(now)
     // Oldest first; destroy() takes each out of the list.
     while (this.idle.length > 0 && this.idle[0]!.expired(now)) this.idle[0]!.destroy()
-    if (this.idle.length === 0) sweptPools.delete(this)
   }
 
   closeIdle(): void {
@@ -472,7 +470,11 @@ class OriginPool {
 
   #connect(): Connection {
     this.#open++
-    return new Connection(this, this.#origin, this.#connectTimeoutMs)
+    const connection = new Connection(this, this.#origin, this.#connectTimeoutMs)
+    this.#all.add(connection)
+    ensureSweeper()
+    sweptPools.add(this)
+    return connection
   }
 }
 

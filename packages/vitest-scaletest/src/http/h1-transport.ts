@@ -151,7 +151,7 @@ class Exchange implements BodyController {
   connection: Connection | undefined
   body: ResponseBody | undefined
   /** When the current wait (headers, or the next body chunk) times out, on the coarse clock. */
-  deadline = 0
+  deadline = Number.POSITIVE_INFINITY
   #paused = false
   #timer: NodeJS.Timeout | undefined
   readonly request: H1Request
@@ -208,10 +208,15 @@ class Exchange implements BodyController {
     this.fail(reason)
   }
 
-  /** Written on `connection`: the headers timeout starts. */
-  sent(connection: Connection): void {
+  /** Written on `connection`. */
+  sent(connection: Connection, connected: boolean): void {
     this.connection = connection
     this.phase = Phase.Sent
+    if (connected) this.startHeadersTimeout()
+  }
+
+  /** The connection is up: the headers timeout starts (connecting has its own). */
+  startHeadersTimeout(): void {
     const ms = this.request.timeoutMs
     if (ms === null) return
     if (ms < COARSE_FROM_MS) {
@@ -286,6 +291,7 @@ class Connection implements ResponseEvents {
   /** Coarse time it went idle. */
   idleSince = 0
   #destroyed = false
+  #connected = false
   #connectTimer: NodeJS.Timeout | undefined
 
   constructor(pool: OriginPool, origin: H1Origin, connectTimeoutMs: number) {
@@ -311,7 +317,9 @@ class Connection implements ResponseEvents {
     this.#connectTimer.unref()
     socket.once(origin.tls ? 'secureConnect' : 'connect', () => {
       clearTimeout(this.#connectTimer)
+      this.#connected = true
       socket.setKeepAlive(true, 60_000)
+      this.exchange?.startHeadersTimeout()
     })
     socket.on('data', (chunk: Buffer) => {
       try {
@@ -343,7 +351,7 @@ class Connection implements ResponseEvents {
     this.exchange = exchange
     const { head, body, noBody } = exchange.request
     this.parser.start(this, noBody)
-    exchange.sent(this)
+    exchange.sent(this, this.#connected)
     if (body === null || body.length === 0) this.socket.write(head)
     else if (body.length < 16 * 1024) this.socket.write(Buffer.concat([head, body]))
     else {

@@ -39,8 +39,11 @@ async function serve(
 ) {
   const server = createServer(handler)
   setup?.(server)
-  const stats = { connections: 0 }
-  server.on('connection', () => stats.connections++)
+  const stats = { connections: 0, closed: 0 }
+  server.on('connection', (socket) => {
+    stats.connections++
+    socket.on('close', () => stats.closed++)
+  })
   const port = await listen(server)
   closers.push(
     () =>
@@ -293,13 +296,18 @@ describe('HttpClient over its own HTTP/1.1 transport', () => {
   })
 
   it('fails requests after close() and lets requests under way finish first', async () => {
-    const { url } = await serve((_req, res) => setTimeout(() => res.end('late'), 30))
+    const { url, stats } = await serve((_req, res) => setTimeout(() => res.end('late'), 30))
     const c = new HttpClient({ baseUrl: url })
-    const pending = c.request('/').then((r) => r.body.text())
+    await (await c.request('/')).body.dump() // one idle connection
+    const pending = Promise.all([1, 2].map(async () => (await c.request('/')).body.text()))
     await sleep(5)
     const closing = c.close()
-    expect(await pending).toBe('late')
+    expect(await pending).toEqual(['late', 'late'])
     await closing
+    // Every connection is closed: the idle one at once, the busy ones as their requests ended.
+    for (let i = 0; i < 100 && stats.closed < stats.connections; i++) await sleep(10)
+    expect(stats.connections).toBe(2)
+    expect(stats.closed).toBe(2)
     const after = await c.request('/').catch((e: unknown) => e)
     expect(after).toMatchObject({ code: 'SCALETEST_HTTP_NETWORK', attempts: 1 })
     expect((after as Error).message).toMatch(/UND_ERR_CLOSED: The client is closed/)

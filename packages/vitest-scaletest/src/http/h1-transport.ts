@@ -406,6 +406,7 @@ class OriginPool {
   readonly #all = new Set<Connection>()
   readonly #queue: Exchange[] = []
   #open = 0
+  #closed = false
 
   constructor(origin: H1Origin, limit: number, connectTimeoutMs: number) {
     this.#origin = origin
@@ -439,6 +440,10 @@ class OriginPool {
   }
 
   release(connection: Connection): void {
+    if (this.#closed) {
+      connection.destroy()
+      return
+    }
     const next = this.#nextQueued()
     if (next !== undefined) {
       connection.send(next)
@@ -465,7 +470,9 @@ class OriginPool {
     while (this.idle.length > 0 && this.idle[0]!.expired(now)) this.idle[0]!.destroy()
   }
 
-  closeIdle(): void {
+  /** Closes the idle connections now, and each busy one as its request ends. */
+  close(): void {
+    this.#closed = true
     for (const connection of [...this.idle]) connection.destroy()
   }
 
@@ -539,16 +546,13 @@ export class H1Transport {
     if (this.#active === 0 && this.#closing !== undefined) this.#closing()
   }
 
-  /** Like undici's close(): new requests fail, requests under way finish, then every connection closes. */
+  /** Like undici's close(): new requests fail, requests under way finish, and every connection closes. */
   close(): Promise<void> {
     this.#closed = true
+    for (const pool of this.#pools.values()) pool.close()
     return new Promise<void>((resolve) => {
-      const done = () => {
-        for (const pool of this.#pools.values()) pool.closeIdle()
-        resolve()
-      }
-      if (this.#active === 0) done()
-      else this.#closing = done
+      if (this.#active === 0) resolve()
+      else this.#closing = resolve
     })
   }
 }

@@ -1,4 +1,5 @@
-// A response over undici's dispatch() with a light body, for HttpClient.request(). undici's own
+// The response of HttpClient.request() with a light body, filled by the client's own transport
+// (h1-transport.ts) or by undici's dispatch() (dispatchRequest, for a given dispatcher). undici's own
 // request() wraps every response in an AsyncResource and a Readable stream; a closed loop that only
 // reads or drops small bodies spent ~40% of its CPU per request there. ResponseBody keeps the chunks
 // in an array, hands them to text()/json()/bytes()/dump() or an async iterator, and pauses the socket

@@ -12,6 +12,21 @@ const MAX_CHUNK_LINE = 1024
 const CRLF = 0x0a0d // '\r\n' as a little-endian uint16
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 
+/** Raw header name → its validated lowercase form: a server sends the same few names every time. */
+const NAMES = new Map<string, string>()
+const MAX_NAMES = 512
+
+/** The lowercase name, or undefined if `raw` is not a token. */
+function headerName(raw: string): string | undefined {
+  const known = NAMES.get(raw)
+  if (known !== undefined) return known
+  if (!TOKEN.test(raw)) return undefined
+  if (NAMES.size >= MAX_NAMES) NAMES.clear()
+  const name = raw.toLowerCase()
+  NAMES.set(raw, name)
+  return name
+}
+
 const KEEP_ALIVE_TIMEOUT = /(?:^|[\s,])timeout\s*=\s*(\d+)/i
 
 /** The status code of an `HTTP/1.x NNN reason` line (the first `end` chars of `head`), checked. */
@@ -236,8 +251,8 @@ export class ResponseParser {
       let next = head.indexOf('\r\n', at)
       if (next === -1) next = head.length
       const colon = head.indexOf(':', at)
-      const name = colon > at && colon < next ? head.slice(at, colon).toLowerCase() : ''
-      if (!TOKEN.test(name)) {
+      const name = colon > at && colon < next ? headerName(head.slice(at, colon)) : undefined
+      if (name === undefined) {
         throw new H1ParseError(
           'HPE_INVALID_HEADER_TOKEN',
           `invalid header line ${JSON.stringify(head.slice(at, Math.min(next, at + 40)))}`,
@@ -271,11 +286,14 @@ export class ResponseParser {
           break
         }
         case 'connection': {
-          for (const token of value.toLowerCase().split(',')) {
-            const t = token.trim()
-            if (t === 'close') close = true
-            else if (t === 'keep-alive') close = false
-          }
+          if (value === 'keep-alive') close = false
+          else if (value === 'close') close = true
+          else
+            for (const token of value.toLowerCase().split(',')) {
+              const t = token.trim()
+              if (t === 'close') close = true
+              else if (t === 'keep-alive') close = false
+            }
           break
         }
         case 'keep-alive': {

@@ -1,6 +1,6 @@
 // HttpClient's own transport against real servers on loopback: node:http for what servers do, and
 // raw net servers for byte layouts node:http never produces (split packets, garbage, no framing).
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
@@ -311,6 +311,34 @@ describe('HttpClient over its own HTTP/1.1 transport', () => {
     const after = await c.request('/').catch((e: unknown) => e)
     expect(after).toMatchObject({ code: 'SCALETEST_HTTP_NETWORK', attempts: 1 })
     expect((after as Error).message).toMatch(/UND_ERR_CLOSED: The client is closed/)
+  })
+
+  it('does not keep the process alive with an idle connection (a client left open exits, as undici)', async () => {
+    const { url } = await serve(
+      (_req, res) => res.end('hi'),
+      (s) => {
+        s.keepAliveTimeout = 60_000
+      },
+    )
+    const module = new URL('./http-client.ts', import.meta.url).href
+    const code = `import { HttpClient } from ${JSON.stringify(module)}
+const res = await new HttpClient({ baseUrl: ${JSON.stringify(url)} }).request('/')
+console.log(await res.body.text())`
+    const child = spawn(process.execPath, ['--input-type=module', '-e', code], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    })
+    closers.push(() => {
+      child.kill()
+    })
+    let out = ''
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk
+    })
+    const started = performance.now()
+    const exitCode = await new Promise<number | null>((resolve) => child.on('exit', resolve))
+    expect(out.trim()).toBe('hi')
+    expect(exitCode).toBe(0)
+    expect(performance.now() - started).toBeLessThan(30_000) // not the 58 s the server's hint allows
   })
 
   const openssl = (() => {

@@ -292,6 +292,8 @@ class Connection implements ResponseEvents {
   idleSince = 0
   #destroyed = false
   #connected = false
+  /** Idle connections do not keep the process alive (as undici's). */
+  #unrefed = false
   #connectTimer: NodeJS.Timeout | undefined
 
   constructor(pool: OriginPool, origin: H1Origin, connectTimeoutMs: number) {
@@ -348,6 +350,10 @@ class Connection implements ResponseEvents {
   }
 
   send(exchange: Exchange): void {
+    if (this.#unrefed) {
+      this.#unrefed = false
+      this.socket.ref()
+    }
     this.exchange = exchange
     const { head, body, noBody } = exchange.request
     this.parser.start(this, noBody)
@@ -381,6 +387,10 @@ class Connection implements ResponseEvents {
     }
     if (this.socket.isPaused()) this.socket.resume() // paused for a large body that has now ended
     this.#pool.release(this)
+    if (this.exchange === undefined && !this.#destroyed) {
+      this.#unrefed = true
+      this.socket.unref()
+    }
   }
 
   /** Closes the socket; the exchange on it, if any, fails with `error`. Idempotent. */

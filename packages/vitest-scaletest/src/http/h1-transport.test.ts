@@ -253,6 +253,15 @@ describe('HttpClient over its own HTTP/1.1 transport', () => {
     expect(elapsed).toBeLessThan(10_000)
   })
 
+  it('times out a connection that never completes its TLS handshake (the connect timeout)', async () => {
+    const { url } = await serveRaw(() => {}) // accepts TCP, never speaks TLS
+    const err = await client(url.replace('http:', 'https:'), { timeoutMs: 100, retry: false })
+      .request('/')
+      .catch((e: unknown) => e)
+    expect(err).toMatchObject({ code: 'SCALETEST_HTTP_TIMEOUT', attempts: 1 })
+    expect((err as Error).message).toMatch(/no response within 100ms/)
+  })
+
   it('keeps to its connection limit, queueing the rest', async () => {
     let open = 0
     let most = 0

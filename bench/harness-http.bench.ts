@@ -2,7 +2,8 @@
 // client each, every latency observed in the recorder) against autocannon at 64 connections, on the
 // same trivial node:http server in its own process, in the same run. Generator and server are pinned
 // to a core each when taskset exists; both sides print the CPU time they spent per request, which a
-// busy machine skews less than requests/s. HARNESS_HTTP_DURATION_MS (default 5000) and ROUNDS (default 2).
+// busy machine skews less than requests/s. A 2 s autocannon warm-up of the server comes first.
+// HARNESS_HTTP_DURATION_MS (default 5000) and ROUNDS (default 2).
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -13,6 +14,7 @@ const root = join(here, '..')
 const CONNECTIONS = 64
 const durationMs = Number(process.env.HARNESS_HTTP_DURATION_MS ?? 5_000)
 const rounds = Number(process.env.HARNESS_HTTP_ROUNDS ?? 2)
+const WARMUP_MS = 2_000
 const hasTaskset = spawnSync('taskset', ['-c', '0', 'true']).status === 0
 const pin = (core: number, argv: string[]) => (hasTaskset ? ['taskset', '-c', String(core), ...argv] : argv)
 
@@ -59,15 +61,15 @@ interface Side {
   failures: number
 }
 
-const sideEnv = (url: string) => ({
+const sideEnv = (url: string, ms = durationMs) => ({
   HARNESS_HTTP_URL: url,
   HARNESS_HTTP_RUNNERS: String(CONNECTIONS),
-  HARNESS_HTTP_DURATION_MS: String(durationMs),
+  HARNESS_HTTP_DURATION_MS: String(ms),
 })
 
 /** A side that runs as a plain Node script printing { requests, seconds, cpuMicros, rss, errors }. */
-async function script(name: string, url: string): Promise<Side> {
-  const out = await run(pin(0, [process.execPath, join(here, 'harness-http', name)]), sideEnv(url))
+async function script(name: string, url: string, ms = durationMs): Promise<Side> {
+  const out = await run(pin(0, [process.execPath, join(here, 'harness-http', name)]), sideEnv(url, ms))
   const r = JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as {
     requests: number
     seconds: number
@@ -118,13 +120,23 @@ async function harness(url: string, outDir: string): Promise<Side> {
   }
 }
 
+/** The middle value of a sorted list; the mean of the two middle ones for an even count. */
+function median(sorted: number[]): number {
+  const mid = sorted.length >> 1
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
+}
+
 const { url, child } = await startServer()
 const outDir = mkdtempSync(join(tmpdir(), 'harness-http-'))
 try {
   console.log(
     `harness-http: ${CONNECTIONS} connections, ${durationMs / 1000}s per side, ${rounds} round(s), taskset ${hasTaskset ? 'generator core 0, server core 1' : 'unavailable'}`,
   )
+  // Warm the server up first (JIT, socket buffers), so round 1 does not measure a cold target.
+  const warm = await script('autocannon.ts', url, WARMUP_MS)
+  console.log(`  warm-up: autocannon ${WARMUP_MS / 1000}s at ${warm.rps.toFixed(0)} req/s (not counted)`)
   const ratios: number[] = []
+  const cpuRatios: number[] = []
   const overUndici: number[] = []
   const sides = {
     autocannon: () => script('autocannon.ts', url),
@@ -141,6 +153,7 @@ try {
     const { autocannon: baseline, harness: ours, undici } = seen as Record<keyof typeof sides, Side>
     const mib = ours.rss / 2 ** 20
     ratios.push(ours.rps / baseline.rps)
+    cpuRatios.push(ours.cpuMicrosPerRequest / baseline.cpuMicrosPerRequest)
     overUndici.push(ours.rps / undici.rps)
     const cpu = (s: Side) => `${s.cpuMicrosPerRequest.toFixed(1)} µs CPU/req`
     console.log(
@@ -154,10 +167,10 @@ try {
   }
   const range = (xs: number[]) => {
     const sorted = [...xs].sort((a, b) => a - b)
-    return `median ${sorted[Math.floor(sorted.length / 2)]!.toFixed(2)}x, min ${sorted[0]!.toFixed(2)}x, max ${sorted.at(-1)!.toFixed(2)}x`
+    return `median ${median(sorted).toFixed(2)}x, min ${sorted[0]!.toFixed(2)}x, max ${sorted.at(-1)!.toFixed(2)}x`
   }
   console.log(
-    `  over ${rounds} round(s): ratio to autocannon ${range(ratios)}; to the plain undici loop ${range(overUndici)}`,
+    `  over ${rounds} round(s): ratio to autocannon ${range(ratios)}; CPU per request to autocannon's ${range(cpuRatios)}; to the plain undici loop ${range(overUndici)}`,
   )
 } finally {
   child.stdin!.end()

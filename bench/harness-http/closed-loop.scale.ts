@@ -1,5 +1,5 @@
 // The closed loop of bench/harness-http.bench.ts inside Vitest: RUNNERS scaleTest runners, each with
-// its own client (own dispatcher and connections), looping GET / and observing each latency in the
+// its own client (own connections), looping GET / and observing each latency in the
 // recorder. Writes what it measured to HARNESS_HTTP_OUT as JSON.
 import { writeFileSync } from 'node:fs'
 

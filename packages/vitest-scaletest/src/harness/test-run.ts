@@ -32,6 +32,8 @@ export class TestRun {
   #finished = false
   #metrics: Record<string, unknown> = {}
   readonly #clients = new Map<string, HttpClient>()
+  /** The same clients as #clients for options that are just a baseUrl string. */
+  readonly #byBaseUrl = new Map<string, HttpClient>()
   readonly #options: TestRunOptions
   /** The configured secrets plus every session token handed to ctx.http(). */
   readonly #secrets: string[]
@@ -142,12 +144,21 @@ export class TestRun {
       logs: this.logs,
       log: (...args: unknown[]) => this.log(...args),
       http: (options?: HttpClientOptions) => {
+        // Hot path: `ctx.http({ baseUrl }).request(...)` in a loop finds its client by the baseUrl
+        // string itself (its hash is cached on the string), without building a key.
+        const baseUrl = onlyBaseUrl(options)
+        if (baseUrl !== undefined) {
+          const cached = this.#byBaseUrl.get(baseUrl)
+          if (cached) return cached
+        }
         const key = cacheKey(options)
-        const cached = this.#clients.get(key)
-        if (cached) return cached
-        if (options?.sessionToken) this.#secrets.push(options.sessionToken)
-        const client = new HttpClient({ ...this.#options.http, ...options })
-        this.#clients.set(key, client)
+        let client = this.#clients.get(key)
+        if (client === undefined) {
+          if (options?.sessionToken) this.#secrets.push(options.sessionToken)
+          client = new HttpClient({ ...this.#options.http, ...options })
+          this.#clients.set(key, client)
+        }
+        if (baseUrl !== undefined) this.#byBaseUrl.set(baseUrl, client)
         return client
       },
     }
@@ -167,6 +178,13 @@ function identity(value: object): number {
   return id
 }
 
+/** The baseUrl if it is a string and the only option set, so the client can be found by it alone. */
+function onlyBaseUrl(options: HttpClientOptions | undefined): string | undefined {
+  if (options === undefined || typeof options.baseUrl !== 'string') return undefined
+  for (const name in options) if (name !== 'baseUrl') return undefined
+  return options.baseUrl
+}
+
 /**
  * Clients made with the same options are reused (run and cleanup share connections): plain values
  * compare by value, a dispatcher or an onRetry callback by identity, so `ctx.http({ baseUrl,
@@ -174,16 +192,6 @@ function identity(value: object): number {
  */
 function cacheKey(options: HttpClientOptions | undefined): string {
   if (options === undefined) return ''
-  // Hot path: `ctx.http({ baseUrl }).request(...)` in a loop keys its client without JSON.stringify.
-  let only: string | undefined
-  for (const name in options) {
-    if (only !== undefined || name !== 'baseUrl') {
-      only = undefined
-      break
-    }
-    only = name
-  }
-  if (only !== undefined && options.baseUrl !== undefined) return `baseUrl\u0000${String(options.baseUrl)}`
   return JSON.stringify(options, (_, value: unknown) => {
     if (value instanceof URL) return value.href
     if (typeof value === 'function' || (value !== null && typeof value === 'object' && isDispatcher(value))) {

@@ -123,7 +123,10 @@ describe('HttpClient', () => {
     const keyed = await client.request('/chats', { method: 'POST', json: { a: 1 }, idempotent: true })
     expect(keyed.statusCode).toBe(200)
     await keyed.body.text()
-    const off = await client.request('/x', { retry: false }).catch((e: unknown) => e)
+    // A fresh client, so its request is the first on a new (reset) connection: the keyed POST's
+    // connection stays open and would be reused.
+    const fresh = track(new HttpClient({ baseUrl: url, retry: { minDelayMs: 1 } }))
+    const off = await fresh.request('/x', { retry: false }).catch((e: unknown) => e)
     expect(off).toMatchObject({ code: 'SCALETEST_HTTP_NETWORK', attempts: 1 })
   })
 

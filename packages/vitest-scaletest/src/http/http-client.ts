@@ -1,10 +1,14 @@
-// An HTTP client on undici. By default each client owns its dispatcher, so each runner opens its own
-// TCP connections and load spreads over the replicas behind a load balancer (coder/coder#21288). Give
-// it a shared dispatcher (SharedHttpPool) for high fan-out pollers instead (bounded connections).
+// An HTTP client. By default each client owns its connections, so each runner opens its own TCP
+// connections and load spreads over the replicas behind a load balancer (coder/coder#21288); those
+// requests go over the lean HTTP/1.1 transport of h1-transport.ts (why: see there). Give it a shared
+// undici dispatcher (SharedHttpPool) for high fan-out pollers instead (bounded connections): then
+// requests go through undici's dispatch(). `dispatcher` and fetch() are undici either way (for SDKs
+// and the Coder client); a client's own Agent is made on first use of either.
 
 import { Agent, type Dispatcher, fetch as undiciFetch } from 'undici'
 
 import { HttpRequestError, HttpStatusError } from '../errors.ts'
+import { encodeHead, type H1Origin, H1Transport } from './h1-transport.ts'
 import { redactSecrets, redactUrl } from './redact.ts'
 import { dispatchRequest, type HttpResponse } from './response.ts'
 import {
@@ -56,13 +60,19 @@ export interface HttpRequestOptions {
 
 const EMPTY_OPTIONS: HttpRequestOptions = Object.freeze({})
 
-/** A resolved request URL with the origin and path undici dispatches on, computed once. */
+/** A resolved request URL with the origin and path a request goes to, computed once. */
 interface Target {
   url: URL
   origin: string
   path: string
+  h1: H1Origin
+  hostHeader: string
+  /** Encoded heads of requests with the default headers and no body, by method. */
+  heads: Map<string, Buffer> | undefined
 }
 const URL_CACHE_SIZE = 256
+/** undici's default connect timeout, for clients without a request timeout. */
+const DEFAULT_CONNECT_TIMEOUT_MS = 10_000
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT'])
 
 /** undici's own headers/body/connect timeout (the client's per-request time limit). */
@@ -72,7 +82,9 @@ function isTimeout(err: unknown): boolean {
 }
 
 export class HttpClient {
-  readonly dispatcher: Dispatcher
+  #dispatcher: Dispatcher | undefined
+  /** Own connections (no dispatcher given). */
+  readonly #transport: H1Transport | undefined
   readonly #ownsDispatcher: boolean
   readonly #options: HttpClientOptions
   readonly #secrets: string[]
@@ -86,24 +98,37 @@ export class HttpClient {
   constructor(options: HttpClientOptions = {}) {
     this.#options = options
     this.#ownsDispatcher = options.dispatcher === undefined
+    this.#dispatcher = options.dispatcher
     const timeoutMs = options.timeoutMs ?? 30_000
-    this.dispatcher =
-      options.dispatcher ??
-      new Agent({
+    if (options.dispatcher === undefined) {
+      this.#transport = new H1Transport({
         ...(options.connections ? { connections: options.connections } : {}),
-        ...(timeoutMs > 0 ? { connectTimeout: timeoutMs } : {}),
+        connectTimeoutMs: timeoutMs > 0 ? timeoutMs : DEFAULT_CONNECT_TIMEOUT_MS,
       })
+    }
     this.#secrets = [...(options.sessionToken ? [options.sessionToken] : []), ...(options.secrets ?? [])]
     this.#baseHeaders = this.#headers()
     this.#defaultPolicy = this.#retryPolicy(undefined)
   }
 
+  /** The undici dispatcher of this client: the one it was given, or its own Agent made on first use. */
+  get dispatcher(): Dispatcher {
+    if (this.#dispatcher === undefined) {
+      const timeoutMs = this.#options.timeoutMs ?? 30_000
+      this.#dispatcher = new Agent({
+        ...(this.#options.connections ? { connections: this.#options.connections } : {}),
+        ...(timeoutMs > 0 ? { connectTimeout: timeoutMs } : {}),
+      })
+    }
+    return this.#dispatcher
+  }
+
   /**
    * Sends one request; retried on network errors if idempotent. Any status is a response, not an error.
-   * Hot path: the timeout is undici's own (connect, headers and body timeouts), so a request allocates
-   * no AbortController, timer or AbortSignal.any chain; only the caller's signal, if any, is passed on.
-   * The request goes straight to the dispatcher (origin and path resolved once per path), and the
-   * response body is a light ResponseBody rather than a stream per response (see response.ts).
+   * Hot path: the timeout is the transport's own (connect, headers and body timeouts), so a request
+   * allocates no AbortController or AbortSignal.any chain; only the caller's signal, if any, is passed
+   * on. Origin and path are resolved once per path, the request head of a plain request is encoded
+   * once, and the response body is a light ResponseBody rather than a stream (see response.ts).
    */
   async request(path: string | URL, options: HttpRequestOptions = EMPTY_OPTIONS): Promise<HttpResponse> {
     const method = options.method === undefined ? 'GET' : options.method.toUpperCase()
@@ -121,21 +146,36 @@ export class HttpClient {
     const timeoutMs = options.timeoutMs ?? this.#options.timeoutMs ?? 30_000
     const timeout = timeoutMs > 0 ? timeoutMs : null
     const signal = options.signal ?? null
+    const transport = this.#transport
+    let payload: Buffer | null | undefined
+    let head: Buffer | undefined
     for (let attempt = 1; ; attempt++) {
       try {
-        return await dispatchRequest(
-          this.dispatcher,
-          {
-            origin: target.origin,
-            path: target.path,
-            method: method as Dispatcher.HttpMethod,
-            headers,
-            body: body ?? null,
-            headersTimeout: timeout,
-            bodyTimeout: timeout,
-          },
+        if (transport === undefined) {
+          return await dispatchRequest(
+            this.#dispatcher!,
+            {
+              origin: target.origin,
+              path: target.path,
+              method: method as Dispatcher.HttpMethod,
+              headers,
+              body: body ?? null,
+              headersTimeout: timeout,
+              bodyTimeout: timeout,
+            },
+            signal,
+          )
+        }
+        payload ??= toPayload(body)
+        head ??= this.#head(target, method, headers, payload)
+        return await transport.request(target.h1, {
+          head,
+          body: payload,
+          noBody: method === 'HEAD',
+          close: method === 'HEAD' || headers.connection?.toLowerCase() === 'close',
+          timeoutMs: timeout,
           signal,
-        )
+        })
       } catch (err) {
         if (signal?.aborted) throw this.#error('SCALETEST_HTTP_ABORTED', method, url, attempt, err)
         const timedOut = timeout !== null && isTimeout(err)
@@ -191,7 +231,23 @@ export class HttpClient {
   async close(): Promise<void> {
     if (this.#closed) return
     this.#closed = true
-    if (this.#ownsDispatcher) await this.dispatcher.close()
+    await Promise.all([
+      this.#transport?.close(),
+      this.#ownsDispatcher && this.#dispatcher !== undefined ? this.#dispatcher.close() : undefined,
+    ])
+  }
+
+  /** The encoded request head; cached on the target for requests with the default headers and no body. */
+  #head(target: Target, method: string, headers: Record<string, string>, payload: Buffer | null): Buffer {
+    const plain = headers === this.#baseHeaders && payload === null
+    const cached = plain ? target.heads?.get(method) : undefined
+    if (cached !== undefined) return cached
+    const head = encodeHead(method, target.path, target.hostHeader, headers, payload?.length ?? null)
+    if (plain) {
+      target.heads ??= new Map()
+      target.heads.set(method, head)
+    }
+    return head
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
@@ -258,5 +314,20 @@ function toTarget(url: URL): Target {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new TypeError(`${redactUrl(url)}: only http: and https: URLs can be requested`)
   }
-  return { url, origin: url.origin, path: `${url.pathname}${url.search}` }
+  const tls = url.protocol === 'https:'
+  const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname
+  return {
+    url,
+    origin: url.origin,
+    path: `${url.pathname}${url.search}`,
+    h1: { origin: url.origin, host, port: Number(url.port) || (tls ? 443 : 80), tls },
+    hostHeader: url.host,
+    heads: undefined,
+  }
+}
+
+function toPayload(body: string | Uint8Array | undefined): Buffer | null {
+  if (body === undefined) return null
+  if (typeof body === 'string') return Buffer.from(body, 'utf8')
+  return Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength)
 }

@@ -1,4 +1,5 @@
-// A response over undici's dispatch() with a light body, for HttpClient.request(). undici's own
+// The response of HttpClient.request() with a light body, filled by the client's own transport
+// (h1-transport.ts) or by undici's dispatch() (dispatchRequest, for a given dispatcher). undici's own
 // request() wraps every response in an AsyncResource and a Readable stream; a closed loop that only
 // reads or drops small bodies spent ~40% of its CPU per request there. ResponseBody keeps the chunks
 // in an array, hands them to text()/json()/bytes()/dump() or an async iterator, and pauses the socket
@@ -16,6 +17,15 @@ export interface HttpResponse {
   body: ResponseBody
 }
 
+/** What a ResponseBody steers its transport with: undici's DispatchController, or an H1 exchange. */
+export interface BodyController {
+  readonly paused: boolean
+  pause(): void
+  resume(): void
+  /** Stop receiving: the connection is dropped and the body fails with `reason`. */
+  abort(reason: Error): void
+}
+
 /** Bytes dump() reads before it closes the connection instead (as undici's dump()). */
 const DUMP_LIMIT = 128 * 1024
 
@@ -30,9 +40,9 @@ export class ResponseBody implements AsyncIterable<Buffer> {
   #dumping = false
   /** Wakes the one reader waiting for a chunk, the end or an error. */
   #wake: (() => void) | undefined
-  readonly #controller: Dispatcher.DispatchController
+  readonly #controller: BodyController
 
-  constructor(controller: Dispatcher.DispatchController) {
+  constructor(controller: BodyController) {
     this.#controller = controller
   }
 
@@ -90,7 +100,7 @@ export class ResponseBody implements AsyncIterable<Buffer> {
     }
   }
 
-  /** From the dispatch handler. */
+  /** From the transport. */
   push(chunk: Buffer): void {
     if (this.#dumping) {
       this.#dumped += chunk.length

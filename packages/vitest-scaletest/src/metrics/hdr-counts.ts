@@ -77,8 +77,31 @@ export class HdrCounts {
     other.eachBucket((value, count) => this.add(value, count))
   }
 
+  /** A copy (the chunks in use, copied; for an interval's starting point). */
+  clone(): HdrCounts {
+    const copy = new HdrCounts()
+    for (let index = 0; index < MAX_CHUNKS; index++) copy.#chunks[index] = this.#chunks[index]?.slice()
+    return copy
+  }
+
+  /** The counts of this one less those of `earlier` (an earlier clone of the same histogram). */
+  minus(earlier: HdrCounts): HdrCounts {
+    const delta = new HdrCounts()
+    for (let index = 0; index < MAX_CHUNKS; index++) {
+      const now = this.#chunks[index]
+      if (now === undefined) continue
+      const before = earlier.#chunks[index]
+      const chunk = now.slice()
+      if (before !== undefined)
+        for (let offset = 0; offset < chunk.length; offset++) chunk[offset]! -= before[offset]!
+      delta.#chunks[index] = chunk
+    }
+    return delta
+  }
+
+  /** A short-lived HdrHistogram with the same buckets: read or encode it, then destroy() it. */
   toHdr(): HdrHistogram {
-    const histogram = createHdr()
+    const histogram = createHdr('dense')
     this.eachBucket((value, count) => histogram.recordValueWithCount(value, count))
     return histogram
   }

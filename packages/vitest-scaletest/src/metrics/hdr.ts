@@ -7,10 +7,15 @@ export type { HdrHistogram }
 const SIGNIFICANT_DIGITS = 3
 const INITIAL_HIGHEST = 3_600_000_000
 
-/** A packed HDR histogram (for merging, quantiles and encoding; the hot path records into HdrCounts). */
-export function createHdr(): HdrHistogram {
+/**
+ * An HDR histogram for merging, quantiles and encoding (the hot path records into HdrCounts). Packed
+ * by default (small while it is kept); `'dense'` for a short-lived one that is filled, read and
+ * dropped at once: its 64-bit counts make filling and encoding several times faster than packed ones,
+ * and the encoding is the same.
+ */
+export function createHdr(layout: 'packed' | 'dense' = 'packed'): HdrHistogram {
   return hdr.build({
-    bitBucketSize: 'packed',
+    bitBucketSize: layout === 'packed' ? 'packed' : 64,
     lowestDiscernibleValue: 1,
     highestTrackableValue: INITIAL_HIGHEST,
     numberOfSignificantValueDigits: SIGNIFICANT_DIGITS,

@@ -1,6 +1,7 @@
 import { MetricsError } from './errors.ts'
 import { encodeHdr } from './hdr.ts'
 import { HdrCounts, MAX_HDR_UNITS } from './hdr-counts.ts'
+import type { LiveHistogram } from './intervals.ts'
 import { checkLabels, labelKey, SeriesIndex } from './labels.ts'
 import type { HistogramCell, HistogramStats } from './series-stats.ts'
 import { histogramStats, percentile } from './series-stats.ts'
@@ -139,6 +140,25 @@ export class HistogramMetric {
 
   series(): HistogramChild[] {
     return [...this.#series.values()]
+  }
+
+  /** The series as they are now, bucket counts copied rather than encoded (for the interval recorder). */
+  live(): LiveHistogram {
+    return {
+      type: 'histogram',
+      help: this.help,
+      resolution: this.resolution,
+      buckets: this.buckets,
+      series: this.series().map((s) => ({
+        labels: s.labels,
+        count: s.count,
+        sum: s.sum,
+        min: s.min,
+        max: s.max,
+        exact: true,
+        counts: s.buckets.clone(),
+      })),
+    }
   }
 
   toJSON(): HistogramSnapshot {

@@ -5,13 +5,15 @@
 
 import { MetricsAggregate } from './aggregate.ts'
 import { MetricsError } from './errors.ts'
-import { decodeHdr, encodeHdr } from './hdr.ts'
+import { encodeHdr } from './hdr.ts'
+import type { HdrCounts } from './hdr-counts.ts'
 import { labelKey } from './labels.ts'
 import type {
   CounterSnapshot,
-  HistogramSeries,
+  GaugeSnapshot,
   HistogramSnapshot,
   IntervalSnapshot,
+  Labels,
   MetricSnapshot,
 } from './snapshot.ts'
 
@@ -19,18 +21,42 @@ export const DEFAULT_INTERVAL_MS = 1000
 
 type Cumulative = Record<string, MetricSnapshot>
 
+/**
+ * A histogram series as a tick reads it: the exact totals and a copy of its bucket counts. A tick
+ * subtracts the previous copy bucket by bucket and encodes only the difference, rather than encoding
+ * the totals and decoding two snapshots to subtract them (that cost ~50 ms of CPU per histogram and
+ * tick, ~7% of a 64-runner HTTP closed loop).
+ */
+export interface LiveHistogramSeries {
+  labels: Labels
+  count: number
+  sum: number
+  /** The totals' exact min and max; for a difference (`exact` false) bounds narrowed when encoded. */
+  min: number
+  max: number
+  exact: boolean
+  counts: HdrCounts
+}
+
+export interface LiveHistogram extends Omit<HistogramSnapshot, 'series'> {
+  series: LiveHistogramSeries[]
+}
+
+/** What the interval recorder reads each tick: histograms live, counters and gauges as snapshots. */
+export type LiveMetrics = Record<string, LiveHistogram | CounterSnapshot | GaugeSnapshot>
+
 export interface IntervalRecorderOptions {
   /** Length of one interval in ms (>= 10). */
   intervalMs: number
   /** The recorder's cumulative metrics now. */
-  read: () => Cumulative
+  read: () => LiveMetrics
   now?: () => number
 }
 
 /** What a back-dated observation goes through: the same histogram as the totals, in its own recorder. */
 export interface BackdatedSink {
   /** Cumulative metrics of every back-dated observation, to leave out of the timed differences. */
-  read(): Cumulative
+  read(): LiveMetrics
   /** Per interval start: the back-dated observations that fell into it. */
   intervals(): Map<number, Cumulative>
 }
@@ -38,10 +64,10 @@ export interface BackdatedSink {
 /** Takes a cumulative snapshot at each interval boundary (unref'd timer) and keeps the differences. */
 export class IntervalRecorder {
   readonly intervalMs: number
-  readonly #read: () => Cumulative
+  readonly #read: () => LiveMetrics
   readonly #now: () => number
   readonly #deltas: IntervalSnapshot[] = []
-  #previous: Cumulative = {}
+  #previous: LiveMetrics = {}
   #previousAt: number
   #timer: NodeJS.Timeout | undefined
   #backdated: BackdatedSink | undefined
@@ -92,7 +118,7 @@ export class IntervalRecorder {
     const now = this.#now()
     const current = this.#timed()
     const start = Math.floor(this.#previousAt / this.intervalMs) * this.intervalMs
-    const metrics = difference(this.#previous, current)
+    const metrics = encodeLive(difference(this.#previous, current))
     if (Object.keys(metrics).length > 0)
       this.#deltas.push({ startedAt: start, endedAt: start + this.intervalMs, metrics })
     this.#previous = current
@@ -100,7 +126,7 @@ export class IntervalRecorder {
   }
 
   /** The recorder's metrics without the back-dated observations. */
-  #timed(): Cumulative {
+  #timed(): LiveMetrics {
     const current = this.#read()
     return this.#backdated === undefined ? current : difference(this.#backdated.read(), current)
   }
@@ -136,8 +162,8 @@ function mergeOwnIntervals(list: IntervalSnapshot[]): IntervalSnapshot {
 }
 
 /** current − previous for histograms and counters (series without change are left out); gauges as they are now. */
-export function difference(previous: Cumulative, current: Cumulative): Cumulative {
-  const out: Cumulative = {}
+function difference(previous: LiveMetrics, current: LiveMetrics): LiveMetrics {
+  const out: LiveMetrics = {}
   for (const [name, metric] of Object.entries(current)) {
     const before = previous[name]
     if (metric.type === 'gauge') {
@@ -151,12 +177,10 @@ export function difference(previous: Cumulative, current: Cumulative): Cumulativ
         .filter((s) => s.value !== 0)
       if (series.length > 0) out[name] = { ...metric, series }
     } else {
-      const old = new Map(
-        (before as HistogramSnapshot | undefined)?.series.map((s) => [labelKey(s.labels), s]),
-      )
-      const series: HistogramSeries[] = []
+      const old = new Map((before as LiveHistogram | undefined)?.series.map((s) => [labelKey(s.labels), s]))
+      const series: LiveHistogramSeries[] = []
       for (const s of metric.series) {
-        const delta = histogramDelta(s, old.get(labelKey(s.labels)), metric.resolution)
+        const delta = histogramDelta(s, old.get(labelKey(s.labels)))
         if (delta !== undefined) series.push(delta)
       }
       if (series.length > 0) out[name] = { ...metric, series }
@@ -166,30 +190,47 @@ export function difference(previous: Cumulative, current: Cumulative): Cumulativ
 }
 
 function histogramDelta(
-  current: HistogramSeries,
-  previous: HistogramSeries | undefined,
-  resolution: number,
-): HistogramSeries | undefined {
+  current: LiveHistogramSeries,
+  previous: LiveHistogramSeries | undefined,
+): LiveHistogramSeries | undefined {
   const count = current.count - (previous?.count ?? 0)
   if (count <= 0) return undefined
   if (previous === undefined || previous.count === 0) return current
-  const hdr = decodeHdr(current.hdr)
-  const before = decodeHdr(previous.hdr)
-  try {
-    hdr.subtract(before)
-    // The interval's own min and max are known to HDR precision only; kept inside the exact totals.
-    const min = Math.max(current.min, hdr.minNonZeroValue * resolution)
-    const max = Math.min(current.max, hdr.maxValue * resolution)
-    return {
-      labels: current.labels,
-      count,
-      sum: current.sum - previous.sum,
-      min: Math.min(min, max),
-      max,
-      hdr: encodeHdr(hdr),
-    }
-  } finally {
-    hdr.destroy()
-    before.destroy()
+  return {
+    labels: current.labels,
+    count,
+    sum: current.sum - previous.sum,
+    min: current.min,
+    max: current.max,
+    exact: false,
+    counts: current.counts.minus(previous.counts),
   }
+}
+
+/** The snapshot form of live metrics: histogram buckets encoded, the min and max of a difference narrowed. */
+function encodeLive(live: LiveMetrics): Cumulative {
+  const out: Cumulative = {}
+  for (const [name, metric] of Object.entries(live)) {
+    if (metric.type !== 'histogram') {
+      out[name] = metric
+      continue
+    }
+    const resolution = metric.resolution
+    out[name] = {
+      ...metric,
+      series: metric.series.map(({ labels, count, sum, min, max, exact, counts }) => {
+        const hdr = counts.toHdr()
+        try {
+          if (exact) return { labels, count, sum, min, max, hdr: encodeHdr(hdr) }
+          // The interval's own min and max are known to HDR precision only; kept inside the exact totals.
+          const low = Math.max(min, hdr.minNonZeroValue * resolution)
+          const high = Math.min(max, hdr.maxValue * resolution)
+          return { labels, count, sum, min: Math.min(low, high), max: high, hdr: encodeHdr(hdr) }
+        } finally {
+          hdr.destroy()
+        }
+      }),
+    }
+  }
+  return out
 }

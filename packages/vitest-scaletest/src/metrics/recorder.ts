@@ -5,7 +5,7 @@ import type { GaugeOptions } from './gauge.ts'
 import { GaugeMetric } from './gauge.ts'
 import type { HistogramOptions } from './histogram.ts'
 import { HistogramMetric } from './histogram.ts'
-import { IntervalRecorder } from './intervals.ts'
+import { IntervalRecorder, type LiveMetrics } from './intervals.ts'
 import { assertMetricName } from './labels.ts'
 import type { Labels, MetricSnapshot, MetricsSnapshot } from './snapshot.ts'
 import { parseThresholds } from './threshold-parser.ts'
@@ -36,7 +36,7 @@ export class MetricsRecorder {
     if (options.intervalMs !== undefined) {
       this.#intervals = new IntervalRecorder({
         intervalMs: options.intervalMs,
-        read: () => this.#cumulative(),
+        read: () => this.#live(),
         now: this.#now,
       })
       this.#intervals.start()
@@ -86,7 +86,7 @@ export class MetricsRecorder {
       const backdated = { total: new MetricsRecorder(), byStart: new Map<number, MetricsRecorder>() }
       this.#backdated = backdated
       intervals.setBackdated({
-        read: () => backdated.total.#cumulative(),
+        read: () => backdated.total.#live(),
         intervals: () => new Map([...backdated.byStart].map(([start, r]) => [start, r.#cumulative()])),
       })
     }
@@ -145,6 +145,13 @@ export class MetricsRecorder {
   #cumulative(): Record<string, MetricSnapshot> {
     const metrics: Record<string, MetricSnapshot> = {}
     for (const [name, metric] of this.#metrics) metrics[name] = metric.toJSON()
+    return metrics
+  }
+
+  #live(): LiveMetrics {
+    const metrics: LiveMetrics = {}
+    for (const [name, metric] of this.#metrics)
+      metrics[name] = metric.type === 'histogram' ? metric.live() : metric.toJSON()
     return metrics
   }
 

@@ -30,6 +30,10 @@ scaleTest(
 
     // 1. The targets: existing scaletest workspaces, or a fleet of our own when there are none.
     let workspaces: Workspace[] = await listScaletestWorkspaces(coder, template ? { template } : {})
+    // Who dials each workspace: the session user, as Coder. Path-based apps open to their
+    // workspace's owner only (site owners too with coderd's dangerous path-app site-owner access),
+    // so in app mode the runs on a fleet of our own dial as its members.
+    const dialAs = new Map<string, string>()
     if (workspaces.length === 0 && config.fleetCount > 0) {
       logger.info(`no scaletest workspaces: building a fleet of ${config.fleetCount}`)
       const fleet = await buildFleet(coder, {
@@ -39,6 +43,9 @@ scaleTest(
       })
       onTestFinished(() => fleet.close())
       workspaces = fleet.members.map((m) => m.workspace)
+      if (config.app)
+        for (const member of fleet.members)
+          dialAs.set(member.workspace.id, (await member.client.createToken({ lifetime: 0 })).key)
     }
     const targeted = sliceTargets(workspaces, config.targets)
     metrics.thresholds({ [READ_ERRORS]: ['count==0'], [WRITE_ERRORS]: ['count==0'] })
@@ -69,7 +76,11 @@ scaleTest(
           tickIntervalMs: config.tickIntervalMs,
           durationMs: config.durationMs,
         },
-        { owner: coder, sessionToken: mocks.coderSessionToken ?? '', metrics: runMetrics },
+        {
+          owner: coder,
+          sessionToken: dialAs.get(workspace.id) ?? mocks.coderSessionToken ?? '',
+          metrics: runMetrics,
+        },
       )
       harness.add('workspace-traffic', String(index), runner)
     }

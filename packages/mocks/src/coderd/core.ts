@@ -104,7 +104,7 @@ export function createCoderdCore(input: CoderdSimulatorOptions = {}): CoderdCore
     (workspaceId) => workspaceTopics.emit(workspaceId),
   )
   const pty = new PtyHub(options.ptyIdleTimeoutMs)
-  const apps = new AppProxy(state)
+  const apps = new AppProxy(state, { allowSiteOwnerAccess: options.dangerousAllowPathAppSiteOwnerAccess })
   agents.onAgentOff((agent) => {
     pty.agentOff(agent)
     apps.agentOff(agent)

@@ -171,6 +171,25 @@ describe('path-based workspace apps (a WebSocket echo behind the agent)', () => 
     }
   })
 
+  it("lets a site owner in with coderd's dangerous path-app site-owner access", async () => {
+    const open = await startFixture({ jobDurationMs: 20, dangerousAllowPathAppSiteOwnerAccess: true })
+    try {
+      const user = await createUser(open)
+      const stranger = await createUser(open)
+      const workspace = await workspaceOf(open, user.client, 'shared-box')
+      const path = `/@${user.username}/${workspace.name}.main/apps/wsec/`
+      const dialed = await dial(open.sim.url, path, { 'Coder-Session-Token': open.owner.token! })
+      expect('ws' in dialed).toBe(true)
+      if ('ws' in dialed) dialed.ws.terminate()
+      const refusedStranger = refused(
+        await dial(open.sim.url, path, { 'Coder-Session-Token': stranger.client.token! }),
+      )
+      expect(refusedStranger.status).toBe(404)
+    } finally {
+      await open.sim.close()
+    }
+  })
+
   it('answers an unknown app, agent or workspace with 404 and a subdomain app too', async () => {
     const auth = { 'Coder-Session-Token': member.client.token! }
     for (const path of [

@@ -8,7 +8,8 @@
 // Coder's checks, in its order: the workspace must exist (404 page) and its latest build be a start
 // (400 "Workspace Offline"), the app must exist (404 page), the caller's session token (header,
 // cookie or query, all optional) must belong to the workspace owner — path apps are not shared, not
-// even with site owners (404 page; without a valid token, a redirect to /login) — and the agent be
+// even with site owners unless `dangerousAllowPathAppSiteOwnerAccess` (404 page; without a valid
+// token, a redirect to /login) — and the agent be
 // connected (502 "Application Unavailable"); only then is an app path without its trailing slash redirected
 // (307) to it, as proxyWorkspaceApp does.
 // Errors are Coder's static HTML error pages, not API JSON.
@@ -74,7 +75,18 @@ function optionalUser(state: SimState, req: IncomingMessage, url: URL): UserReco
   }
 }
 
-export function resolveApp(state: SimState, req: IncomingMessage, url: URL, path: AppPath): Resolution {
+export interface AppAccess {
+  /** coderd's Dangerous.AllowPathAppSiteOwnerAccess. */
+  allowSiteOwnerAccess: boolean
+}
+
+export function resolveApp(
+  state: SimState,
+  access: AppAccess,
+  req: IncomingMessage,
+  url: URL,
+  path: AppPath,
+): Resolution {
   const owner = state.findUser(path.owner)
   const workspace =
     owner &&
@@ -105,7 +117,8 @@ export function resolveApp(state: SimState, req: IncomingMessage, url: URL, path
     const login = new URLSearchParams({ message: SIGNED_OUT, redirect: `${url.pathname}${url.search}` })
     return { kind: 'redirect', location: `/login?${login}` }
   }
-  if (user.id !== workspace.ownerId) return notFound
+  const siteOwner = access.allowSiteOwnerAccess && user.siteRoles.includes('owner')
+  if (user.id !== workspace.ownerId && !siteOwner) return notFound
   if (agent.status !== 'connected')
     return {
       kind: 'page',
@@ -136,12 +149,14 @@ export interface AppProxyStats {
 
 export class AppProxy {
   readonly #state: SimState
+  readonly #access: AppAccess
   readonly #wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: 1 << 20 })
   readonly #byAgent = new Map<string, Set<WebSocket>>()
   readonly stats = { bytesIn: 0, bytesOut: 0 }
 
-  constructor(state: SimState) {
+  constructor(state: SimState, access: AppAccess) {
     this.#state = state
+    this.#access = access
   }
 
   get sockets(): number {
@@ -155,7 +170,7 @@ export class AppProxy {
     const url = new URL(req.url ?? '/', 'http://coderd.invalid')
     const path = parseAppPath(url.pathname)
     if (!path) return false
-    const found = resolveApp(this.#state, req, url, path)
+    const found = resolveApp(this.#state, this.#access, req, url, path)
     res.setHeader('X-Coder-Build-Version', BUILD_VERSION)
     if (found.kind === 'redirect') {
       res.writeHead(307, { location: found.location }).end()
@@ -176,7 +191,7 @@ export class AppProxy {
     const path = parseAppPath(url.pathname)
     if (!path) return false
     socket.on('error', () => socket.destroy())
-    const found = resolveApp(this.#state, req, url, path)
+    const found = resolveApp(this.#state, this.#access, req, url, path)
     if (found.kind === 'redirect') {
       socket.end(head(307, { Location: found.location, 'Content-Length': 0 }))
     } else if (found.kind === 'page') {

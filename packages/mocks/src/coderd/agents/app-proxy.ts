@@ -167,6 +167,7 @@ export class AppProxy {
 
   /** Answers a plain HTTP request for an app path; false when the path is not an app's. */
   handleHttp(req: IncomingMessage, res: ServerResponse): boolean {
+    if (!req.url?.startsWith('/@')) return false
     const url = new URL(req.url ?? '/', 'http://coderd.invalid')
     const path = parseAppPath(url.pathname)
     if (!path) return false
@@ -187,6 +188,7 @@ export class AppProxy {
 
   /** Takes a WebSocket upgrade for an app path; false when the path is not an app's. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, upgradeHead: Buffer): boolean {
+    if (!req.url?.startsWith('/@')) return false
     const url = new URL(req.url ?? '/', 'http://coderd.invalid')
     const path = parseAppPath(url.pathname)
     if (!path) return false

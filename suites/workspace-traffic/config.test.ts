@@ -9,6 +9,7 @@ describe('workspace-traffic config', () => {
       bytesPerTick: 1024,
       tickIntervalMs: 100,
       durationMs: 5000,
+      app: '',
       template: '',
       targets: undefined,
       fleetCount: 3,
@@ -36,22 +37,24 @@ describe('workspace-traffic config', () => {
       }),
     ).toThrow(ConfigError)
     expect(() => loadWorkspaceTrafficConfig({ CODER_SCALETEST_WORKSPACE_TRAFFIC_SSH: 'true' })).toThrow(
-      /SSH over tailnet are not supported/,
+      /SSH traffic is not supported: it needs a tailnet/,
     )
-    expect(() =>
-      loadWorkspaceTrafficConfig({ CODER_SCALETEST_WORKSPACE_TRAFFIC_APP: 'code-server' }),
-    ).toThrow(/workspace app websockets/)
     expect(() =>
       loadWorkspaceTrafficConfig({
         CODER_SCALETEST_WORKSPACE_TRAFFIC_SSH: 'true',
-        CODER_SCALETEST_WORKSPACE_TRAFFIC_WORKSPACE_PROXY_URL: 'https://proxy.example',
+        CODER_SCALETEST_WORKSPACE_TRAFFIC_APP: 'wsec',
+        CODER_SCALETEST_WORKSPACE_PROXY_URL: 'https://proxy.example',
       }),
     ).toThrow(
       [
         'invalid workspace-traffic configuration:',
-        '  CODER_SCALETEST_WORKSPACE_TRAFFIC_SSH="true": SSH over tailnet are not supported yet; the traffic goes over reconnecting PTY',
-        '  CODER_SCALETEST_WORKSPACE_TRAFFIC_WORKSPACE_PROXY_URL="https://proxy.example": workspace proxies are not supported yet; the traffic goes over reconnecting PTY',
+        '  CODER_SCALETEST_WORKSPACE_TRAFFIC_SSH="true": validate ssh: must be false when app is used',
+        '  CODER_SCALETEST_WORKSPACE_PROXY_URL="https://proxy.example": workspace proxies are not supported: the traffic goes through coderd',
       ].join('\n'),
     )
+  })
+
+  it('takes an app slug for the app mode', () => {
+    expect(loadWorkspaceTrafficConfig({ CODER_SCALETEST_WORKSPACE_TRAFFIC_APP: 'wsec' }).app).toBe('wsec')
   })
 })

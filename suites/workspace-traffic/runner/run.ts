@@ -1,23 +1,25 @@
 // One workspace-traffic runner per targeted workspace (Coder: scaletest/workspacetraffic/run.go).
-// It opens a reconnecting PTY on the first agent running `dd if=/dev/stdin of=/dev/null bs=N
-// status=none`, writes N-1 random printable characters and a newline every tick for the
-// duration, and drains what comes back (the terminal's echo). At the deadline it sends Ctrl-C
-// and waits for the session to close. No cleanup: the workspaces are not the runner's.
+// It opens its connection (conn.ts: a reconnecting PTY on the first agent, or a WebSocket to the
+// workspace app), writes N-1 random printable characters and a newline every tick for the
+// duration, and drains what comes back (the echo). At the deadline it ends the connection as
+// Coder does. No cleanup: the workspaces are not the runner's.
 
 import { randomBytes } from 'node:crypto'
 
-import type { CoderClient, ReconnectingPty, Runner } from '@scaletest/vitest'
+import type { CoderClient, Runner } from '@scaletest/vitest'
+import { connectTraffic, type TrafficConn, type TrafficTarget } from './conn.ts'
 import type { RunTrafficMetrics } from './metrics.ts'
 import { ticks } from './ticker.ts'
 
 /** Coder's allowedChars: printable ASCII without most control characters. */
 const ALLOWED =
   '\t !"#$%&\'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}'
-/** How long a closing session may take before the run fails (Coder: waitCloseTimeout). */
-const CLOSE_GRACE_MS = 30_000
+
+/** How long the runner waits for outstanding echo at the deadline before ending the connection. */
+const DRAIN_MS = 5_000
 
 export interface TrafficRunnerConfig {
-  agentId: string
+  target: TrafficTarget
   bytesPerTick: number
   tickIntervalMs: number
   durationMs: number
@@ -55,46 +57,42 @@ export function trafficRunner(
     async run({ signal, log, http }) {
       // Its own connections (Coder: DupClientCopyingHeaders per runner).
       await using coder = deps.owner.withSessionToken(deps.sessionToken, { dispatcher: http().dispatcher })
-      const command = `dd if=/dev/stdin of=/dev/null bs=${config.bytesPerTick} status=none`
-      let pty: ReconnectingPty
+      let conn: TrafficConn
       try {
-        pty = await coder.reconnectingPty(config.agentId, { command, width: 80, height: 25, signal })
+        conn = await connectTraffic(coder, config.target, config.bytesPerTick, signal)
       } catch (error) {
         metrics.readError()
-        throw new Error(`connect to workspace via reconnectingpty: ${(error as Error).message}`, {
-          cause: error,
-        })
+        throw error
       }
-      log(
-        `reconnecting PTY ${pty.reconnect} open; ${config.bytesPerTick} bytes every ${config.tickIntervalMs}ms`,
-      )
+      log(`${conn.description} open; ${config.bytesPerTick} bytes every ${config.tickIntervalMs}ms`)
 
-      // Every tick's bytes come back as the terminal's echo, its newline as \r\n.
-      const echoPerTick = config.bytesPerTick + 1
+      const echoPerTick = conn.echoOf(config.bytesPerTick)
       const waiting: { target: number; due: number }[] = []
       let expected = 0
-      pty.onData((chunk) => {
+      let drained: (() => void) | undefined
+      conn.onData((chunk) => {
         metrics.read(chunk.length)
         totals.total_bytes_read += chunk.length
         const now = performance.now()
         while (waiting.length > 0 && waiting[0]!.target <= totals.total_bytes_read)
           metrics.readLatency(Math.max(0, now - waiting.shift()!.due) / 1000)
+        if (waiting.length === 0) drained?.()
       })
       let closedEarly = false
-      void pty.closed.then(() => {
+      void conn.closed.then(() => {
         closedEarly = true
       })
 
       try {
         for await (const tick of ticks(config.tickIntervalMs, config.durationMs, signal)) {
-          if (closedEarly) throw new Error('the PTY closed before the deadline')
+          if (closedEarly) throw new Error(`the ${conn.description} closed before the deadline`)
           totals.ticks++
           if (tick.late) totals.late_ticks++
           const line = randomLine(config.bytesPerTick)
           expected += echoPerTick
           waiting.push({ target: expected, due: tick.due })
           try {
-            await pty.write(line)
+            await conn.write(line)
           } catch (error) {
             metrics.writeError()
             throw new Error(`write to agent: ${(error as Error).message}`, { cause: error })
@@ -104,27 +102,21 @@ export function trafficRunner(
           metrics.writeLatency(Math.max(0, performance.now() - tick.due) / 1000)
         }
       } finally {
-        await closePty(pty, log)
+        // The last ticks' echo is still in flight at the deadline: let it come back before ending.
+        if (waiting.length > 0 && !closedEarly && !signal.aborted)
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, DRAIN_MS)
+            drained = () => {
+              clearTimeout(timer)
+              resolve()
+            }
+            void conn.closed.then(drained)
+          })
+        await conn.end(log)
         totals.unanswered_ticks = waiting.length
       }
     },
 
     metrics: () => ({ ...totals }),
   } satisfies Runner
-}
-
-/** Ctrl-C ends dd and with it the session; close ourselves if it does not within the grace. */
-async function closePty(pty: ReconnectingPty, log: (message: string) => void): Promise<void> {
-  if (pty.open) await pty.write('\x03').catch(() => {})
-  let timer: NodeJS.Timeout | undefined
-  const closed = await Promise.race([
-    pty.closed.then(() => true),
-    new Promise<boolean>((resolve) => {
-      timer = setTimeout(() => resolve(false), CLOSE_GRACE_MS)
-    }),
-  ])
-  clearTimeout(timer)
-  if (!closed) log('warn: the PTY did not close after Ctrl-C; closing it')
-  await pty.close()
-  log(`PTY closed; ${pty.bytesRead} bytes read, ${pty.bytesWritten} bytes of frames written`)
 }

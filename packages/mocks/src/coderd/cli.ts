@@ -38,6 +38,9 @@ flags:
   --dynamic-parameters-cold-cost-ms N     extra cost of a version's first evaluation (default 0)
   --dynamic-parameters-evaluators N       evaluations that run at once (default 4)
   --no-user-notifications         do not send User Account Created/Deleted notifications
+  --dangerous-allow-path-app-site-owner-access
+                                  site owners may open other users' path-based apps
+                                  (or CODER_DANGEROUS_ALLOW_PATH_APP_SITE_OWNER_ACCESS=true)
   --experiments A,B               enabled experiments, as CODER_EXPERIMENTS (default workspace-build-updates; '' for none)
   --help                          print this help
 `
@@ -117,6 +120,7 @@ export async function runCoderdCli(argv: string[]): Promise<{ close(): Promise<v
       'dynamic-parameters-evaluators': { type: 'string' },
       experiments: { type: 'string' },
       'no-user-notifications': { type: 'boolean', default: false },
+      'dangerous-allow-path-app-site-owner-access': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   })
@@ -162,6 +166,9 @@ export async function runCoderdCli(argv: string[]): Promise<{ close(): Promise<v
         .filter(Boolean),
     }),
     notifyUserEvents: !values['no-user-notifications'],
+    dangerousAllowPathAppSiteOwnerAccess:
+      values['dangerous-allow-path-app-site-owner-access'] ||
+      process.env.CODER_DANGEROUS_ALLOW_PATH_APP_SITE_OWNER_ACCESS === 'true',
     aibridge: aibridgeOptions(values),
     prebuilds: defined({
       reconcileIntervalMs: integer(

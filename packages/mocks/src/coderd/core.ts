@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Duplex } from 'node:stream'
 
 import { adminRoutes } from './admin-routes.ts'
+import { AppProxy } from './agents/app-proxy.ts'
 import { appStatusRoutes } from './agents/app-status.ts'
 import { AgentLifecycle } from './agents/lifecycle.ts'
 import { PtyHub } from './agents/pty.ts'
@@ -103,7 +104,11 @@ export function createCoderdCore(input: CoderdSimulatorOptions = {}): CoderdCore
     (workspaceId) => workspaceTopics.emit(workspaceId),
   )
   const pty = new PtyHub(options.ptyIdleTimeoutMs)
-  agents.onAgentOff((agent) => pty.agentOff(agent))
+  const apps = new AppProxy(state, { allowSiteOwnerAccess: options.dangerousAllowPathAppSiteOwnerAccess })
+  agents.onAgentOff((agent) => {
+    pty.agentOff(agent)
+    apps.agentOff(agent)
+  })
   const onJobChange = (job: JobRecord) => {
     agents.onJob(job)
     const build = job.workspaceBuildId ? state.builds.get(job.workspaceBuildId) : undefined
@@ -221,6 +226,7 @@ export function createCoderdCore(input: CoderdSimulatorOptions = {}): CoderdCore
         }),
       )
     try {
+      if (apps.handleHttp(req, res)) return
       const url = new URL(req.url ?? '/', 'http://coderd.invalid')
       const found = router.match(req.method ?? 'GET', url.pathname)
       if (found === undefined)
@@ -251,7 +257,9 @@ export function createCoderdCore(input: CoderdSimulatorOptions = {}): CoderdCore
       void handle(toNodeRequest(request), res as unknown as ServerResponse)
       return res.response
     },
-    handleUpgrade: (req, socket, head) => streams.handleUpgrade(req, socket, head),
+    handleUpgrade: async (req, socket, head) => {
+      if (!apps.handleUpgrade(req, socket, head)) await streams.handleUpgrade(req, socket, head)
+    },
     setBaseUrl(url) {
       if (!options.accessUrl) baseUrl = url
     },
@@ -271,6 +279,7 @@ export function createCoderdCore(input: CoderdSimulatorOptions = {}): CoderdCore
       agents.close()
       events.close()
       pty.close()
+      apps.close()
       provisioner.close()
       notifier.close()
       hub.closeAll()

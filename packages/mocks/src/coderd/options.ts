@@ -57,6 +57,11 @@ export const coderdSimulatorOptionsSchema = z.strictObject({
   heartbeatMs: z.number().int().min(10).default(15_000),
   /** Autostart executor tick (CODER_AUTOBUILD_POLL_INTERVAL, 1m). */
   autobuildPollIntervalMs: z.number().int().min(10).default(60_000),
+  /**
+   * coderd's `--dangerous-allow-path-app-site-owner-access`: site owners may open path-based apps of
+   * other users' workspaces (as `coder exp scaletest workspace-traffic --app` does). Off, as in Coder.
+   */
+  dangerousAllowPathAppSiteOwnerAccess: z.boolean().default(false),
   /** Send User Account Created/Deleted to owners and user admins, as Coder does. */
   notifyUserEvents: z.boolean().default(true),
   /** Chats API: provider cache TTL, replicas, stream framing, provider retries (chats/routes.ts). */

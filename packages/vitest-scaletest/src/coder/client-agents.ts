@@ -1,4 +1,5 @@
 import * as a from './agent-schemas.ts'
+import { AppWebSocket, type AppWebSocketOptions } from './app-websocket.ts'
 import { API, seg } from './client-core.ts'
 import { CoderWorkspacesClient } from './client-workspaces.ts'
 import { type PollOptions, pollUntil } from './poll.ts'
@@ -11,7 +12,7 @@ export interface AgentWaitOptions extends PollOptions {
   ready?: boolean
 }
 
-/** Workspace agents: reads, the external-agent credentials, the reconnecting PTY. */
+/** Workspace agents: reads, the external-agent credentials, the reconnecting PTY, app websockets. */
 export class CoderAgentsClient extends CoderWorkspacesClient {
   workspaceAgent(id: string, signal?: AbortSignal): Promise<a.WorkspaceAgentDetail> {
     const path = `${API}/workspaceagents/${seg(id)}`
@@ -70,5 +71,10 @@ export class CoderAgentsClient extends CoderWorkspacesClient {
   /** Dials `/workspaceagents/{id}/pty` with the session cookie; resolves once the socket is open. */
   reconnectingPty(agentId: string, options: ReconnectingPtyOptions = {}): Promise<ReconnectingPty> {
     return ReconnectingPty.dial(this.transport, agentId, options)
+  }
+
+  /** Dials a workspace app's URL (path-based: `<deployment>/@owner/workspace.agent/apps/slug/`) with the session token header. */
+  appWebSocket(url: URL, options: AppWebSocketOptions = {}): Promise<AppWebSocket> {
+    return AppWebSocket.dial(this.transport, url, options)
   }
 }

@@ -1,6 +1,8 @@
 export type * from './agent-schemas.ts'
 export * as coderAgentSchemas from './agent-schemas.ts'
 export type * from './aibridge-schemas.ts'
+export type { AppWebSocketClose, AppWebSocketOptions } from './app-websocket.ts'
+export { APP_WRITE_CHUNK, AppWebSocket } from './app-websocket.ts'
 export { AsyncQueue } from './async-queue.ts'
 export type * from './chat-schemas.ts'
 export type { CoderClientOptions, DeriveOptions, JobWaitOptions, WatchInboxOptions } from './client.ts'

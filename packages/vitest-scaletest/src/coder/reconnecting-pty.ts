@@ -3,12 +3,12 @@
 // input as JSON ReconnectingPTYRequest frames `{data,height,width}`, output as raw binary bytes.
 
 import { randomUUID } from 'node:crypto'
-import type { IncomingMessage } from 'node:http'
 
 import { WebSocket } from 'ws'
 
 import { CoderStreamError, CoderTimeoutError } from './errors.ts'
 import type { CoderTransport } from './transport.ts'
+import { awaitOpen } from './websocket-dial.ts'
 
 /** Coder chunks writes: JSON frames near 28–32 KiB close the socket (message too big). */
 export const PTY_WRITE_CHUNK = 1024
@@ -77,37 +77,7 @@ export class ReconnectingPty implements AsyncDisposable {
       handshakeTimeout: options.dialTimeoutMs ?? 30_000,
     })
     const pty = new ReconnectingPty(ws, reconnect, endpoint)
-    await new Promise<void>((resolve, reject) => {
-      const onAbort = () => {
-        ws.terminate()
-        reject(options.signal?.reason)
-      }
-      options.signal?.addEventListener('abort', onAbort, { once: true })
-      const done = (error?: unknown) => {
-        options.signal?.removeEventListener('abort', onAbort)
-        if (error === undefined) resolve()
-        else reject(error)
-      }
-      ws.once('open', () => done())
-      ws.once('unexpected-response', (req, res: IncomingMessage) => {
-        const chunks: Buffer[] = []
-        res.on('data', (c: Buffer) => chunks.push(c))
-        res.on('end', () => {
-          req.destroy()
-          done(
-            transport.apiError(
-              'GET',
-              url.pathname,
-              res.statusCode ?? 0,
-              Buffer.concat(chunks).toString('utf8'),
-            ),
-          )
-        })
-      })
-      ws.once('error', (error) =>
-        done(new CoderStreamError(endpoint, `dial failed: ${error.message}`, { cause: error })),
-      )
-    })
+    await awaitOpen(ws, transport, url, endpoint, options.signal)
     return pty
   }
 

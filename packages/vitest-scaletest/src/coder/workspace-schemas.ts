@@ -50,7 +50,7 @@ export const workspaceAgentSchema = z.object({
   status: z.string(),
   lifecycle_state: z.string(),
   resource_id: idSchema.optional(),
-  apps: z.array(z.looseObject({ slug: z.string() })).nullish(),
+  apps: z.array(z.looseObject({ slug: z.string(), subdomain: z.boolean().optional() })).nullish(),
   first_connected_at: timestamp.nullish(),
   started_at: timestamp.nullish(),
   ready_at: timestamp.nullish(),

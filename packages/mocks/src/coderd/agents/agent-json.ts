@@ -47,7 +47,7 @@ export function agentJson(agent: AgentRecord) {
       slug: app.slug,
       // display_name, icon, url, command and the like are omitempty: Go leaves empty ones out.
       ...(app.displayName && { display_name: app.displayName }),
-      subdomain: false,
+      subdomain: app.subdomain,
       sharing_level: 'owner',
       healthcheck: { url: '', interval: 0, threshold: 0 },
       health: 'disabled',

@@ -69,7 +69,7 @@ describe('template resources from main.tf', () => {
         name: 'main',
         operatingSystem: 'linux',
         architecture: 'amd64',
-        apps: [{ slug: 'code-server', displayName: 'code-server' }],
+        apps: [{ slug: 'code-server', displayName: 'code-server', subdomain: false }],
       },
     ])
     expect(model.resources).toEqual([{ type: 'docker_container', name: 'workspace', agents: ['main'] }])

@@ -85,6 +85,7 @@ export class AgentLifecycle {
             id: randomUUID(),
             slug: app.slug,
             displayName: app.displayName,
+            subdomain: app.subdomain,
             statuses: [],
           })),
           authToken: randomUUID(),

@@ -25,6 +25,7 @@ export interface AppRecord {
   id: string
   slug: string
   displayName: string
+  subdomain: boolean
   /** Newest first, as Coder lists an app's statuses. */
   statuses: AppStatusRecord[]
 }

@@ -8,6 +8,8 @@ import { untar } from './untar.ts'
 export interface AppModel {
   slug: string
   displayName: string
+  /** `subdomain = true`: served on the wildcard app host, which the simulator has none of. */
+  subdomain: boolean
 }
 
 export interface AgentModel {
@@ -103,7 +105,11 @@ function modelFromBlocks(all: Block[]): TemplateModel {
   for (const app of all.filter((b) => b.type === 'coder_app')) {
     const agent = byName.get(agentReference(app.body) ?? '') ?? agents[0]
     const slug = attribute(app.body, 'slug') ?? app.name
-    agent?.apps.push({ slug, displayName: attribute(app.body, 'display_name') ?? slug })
+    agent?.apps.push({
+      slug,
+      displayName: attribute(app.body, 'display_name') ?? slug,
+      subdomain: /^\s*subdomain\s*=\s*true\b/m.test(app.body),
+    })
   }
   const resources: ResourceModel[] = []
   const placed = new Set<string>()

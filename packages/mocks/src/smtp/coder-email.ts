@@ -15,7 +15,7 @@ export interface CoderEmailOptions {
 }
 
 /**
- * Builds a raw email the way coderd's SMTP dispatcher writes one (coder-api.md §7.4):
+ * Builds a raw email the way coderd's SMTP dispatcher writes one (coderd/notifications/dispatch/smtp.go):
  * CRLF headers in Coder's order, a bare Message-Id, an RFC 1123 date with a numeric zone, and a
  * multipart/alternative body of a text and an HTML part, both quoted-printable soft-wrapped at
  * 76 columns, the HTML footer carrying the `?disabled=<template id>` unsubscribe link.

@@ -53,7 +53,7 @@ export interface CreateChatModelConfigRequest {
   context_limit?: number
 }
 
-/** Chats (Coder Agents, coder-api §8): chats, messages, the event stream, AI providers and model configs. */
+/** Chats (Coder Agents, codersdk/chats.go): chats, messages, the event stream, AI providers and model configs. */
 export class CoderChatsClient extends CoderAgentsClient {
   createChat(req: CreateChatRequest, signal?: AbortSignal): Promise<c.Chat> {
     return this.transport.json(c.chatSchema, 'POST', `${EXPERIMENTAL}/chats`, { json: req, signal })

@@ -25,7 +25,7 @@ export const seg = encodeURIComponent
 export const signalOnly = (signal?: AbortSignal) => (signal ? { signal } : {})
 
 /**
- * Transport handling plus auth, users, roles, organizations and tokens (coder-api.md §2).
+ * Transport handling plus auth, users, roles, organizations and tokens (codersdk).
  * Use CoderClient, which adds the other areas on top of this.
  */
 export class CoderClientCore implements AsyncDisposable {

@@ -10,7 +10,7 @@ export interface DynamicParametersDialOptions extends DialOptions {
   userId?: string
 }
 
-/** Presets, prebuilds settings and the dynamic-parameters stream (coder-api.md §10, §11). */
+/** Presets, prebuilds settings and the dynamic-parameters stream (codersdk). */
 export class CoderParametersClient extends CoderChatsClient {
   templateVersionPresets(versionId: string, signal?: AbortSignal): Promise<p.Preset[]> {
     const path = `${API}/templateversions/${seg(versionId)}/presets`

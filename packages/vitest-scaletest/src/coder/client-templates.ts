@@ -16,7 +16,7 @@ export interface JobWaitOptions extends PollOptions {
   accept?: s.ProvisionerJobStatus[]
 }
 
-/** Files, template versions with their provisioner jobs, and templates (coder-api.md §3–§5). */
+/** Files, template versions with their provisioner jobs, and templates (codersdk). */
 export class CoderTemplatesClient extends CoderClientCore {
   // Files (§3)
 

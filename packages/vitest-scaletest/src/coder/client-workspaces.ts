@@ -11,7 +11,7 @@ import { validate } from './transport.ts'
 import { type DialOptions, dialJsonWebSocket } from './websocket-stream.ts'
 import * as w from './workspace-schemas.ts'
 
-/** Workspaces, builds, schedules and the workspace watch (coder-api.md §6). */
+/** Workspaces, builds, schedules and the workspace watch (codersdk). */
 export class CoderWorkspacesClient extends CoderTemplatesClient {
   // Workspaces and builds (§6)
 

@@ -16,7 +16,7 @@ export interface WatchInboxOptions extends InboxFilter, DialOptions {
 const csv = (ids?: string[]) => (ids?.length ? ids.join(',') : undefined)
 
 /**
- * Typed client for the Coder API subset in coder-api.md. Every response is validated (a drifted
+ * Typed client for the subset of Coder's API (codersdk) the suites use. Every response is validated (a drifted
  * shape throws CoderResponseShapeError naming endpoint and field); non-2xx answers throw CoderApiError.
  * The session token goes in `Coder-Session-Token` and nowhere else: not in errors, not in inspect().
  * Methods are grouped by area in client-core.ts, client-templates.ts, client-workspaces.ts and here.

@@ -54,7 +54,7 @@ function formatApiError(init: CoderApiErrorInit): string {
   return text
 }
 
-/** A response (or stream frame) whose JSON does not match the contract in coder-api.md. */
+/** A response (or stream frame) whose JSON does not match Coder's API (codersdk). */
 export class CoderResponseShapeError extends Error {
   readonly code = 'CODER_RESPONSE_SHAPE'
   /** e.g. `GET /api/v2/users/me`. */

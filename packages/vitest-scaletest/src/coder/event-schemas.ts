@@ -1,4 +1,4 @@
-// Shapes of the event streams (coder-api.md §6.6, §12): experiments, watch-all builds, workspace updates.
+// Shapes of the event streams (codersdk): experiments, watch-all builds, workspace updates.
 
 import { z } from 'zod'
 

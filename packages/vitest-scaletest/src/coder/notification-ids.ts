@@ -1,4 +1,4 @@
-// Notification template ids from coderd/notifications/events.go (coder-api.md §7.5).
+// Notification template ids from coderd/notifications/events.go.
 
 export const TEMPLATE_DELETED_NOTIFICATION_ID = '29a09665-2a4c-403f-9648-54301670e7be'
 

@@ -1,4 +1,4 @@
-// Presets, prebuilds settings and dynamic parameters (coder-api.md §10, §11; codersdk/presets.go,
+// Presets, prebuilds settings and dynamic parameters (codersdk/presets.go,
 // codersdk/prebuilds.go, codersdk/parameters.go, site/src/api/typesGenerated.ts).
 
 import { z } from 'zod'

@@ -1,4 +1,4 @@
-// Request bodies and query options, spelled as coder-api.md spells them on the wire.
+// Request bodies and query options, spelled as codersdk spells them on the wire.
 
 export interface CreateFirstUserRequest {
   email: string

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 
-// Test-only: contract-shaped bodies (coder-api.md) for msw handlers in unit tests.
+// Test-only: contract-shaped bodies (codersdk) for msw handlers in unit tests.
 
 const now = '2026-01-02T03:04:05.123456Z'
 const orgId = '3c5fe5f4-5d2f-4a6e-9c1b-5f0c1b8d2a10'

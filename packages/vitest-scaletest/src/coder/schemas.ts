@@ -1,6 +1,6 @@
 import { z } from 'zod'
 
-// Response shapes from coder-api.md §2–§5 and §7. Only fields the toolkit reads are required;
+// Response shapes from codersdk. Only fields the toolkit reads are required;
 // fields that differ between Coder revisions are optional. Unknown fields are dropped.
 // Ids use z.guid(): Coder's fixed template ids are not RFC 4122 variants (e.g. `…-420f-…`).
 

@@ -2,7 +2,7 @@ import { z } from 'zod'
 
 import { idSchema, matchedProvisionersSchema, provisionerJobSchema } from './schemas.ts'
 
-// Workspace and build shapes from coder-api.md §6.
+// Workspace and build shapes from codersdk (workspaces.go, workspacebuilds.go).
 
 const timestamp = z.string()
 

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto'
 
 import { WebSocket } from 'ws'
 
+import { BinaryWebSocket, type WebSocketClose } from './binary-websocket.ts'
 import { CoderStreamError, CoderTimeoutError } from './errors.ts'
 import type { CoderTransport } from './transport.ts'
 import { awaitOpen } from './websocket-dial.ts'
@@ -25,34 +26,17 @@ export interface ReconnectingPtyOptions {
   dialTimeoutMs?: number
 }
 
-export interface PtyClose {
-  code: number
-  reason: string
-}
+export type PtyClose = WebSocketClose
 
-export class ReconnectingPty implements AsyncDisposable {
+export class ReconnectingPty extends BinaryWebSocket {
   readonly reconnect: string
-  readonly endpoint: string
-  bytesRead = 0
-  bytesWritten = 0
-  readonly closed: Promise<PtyClose>
-  readonly #ws: WebSocket
   #chunks: Buffer[] = []
-  #listeners = new Set<(chunk: Buffer) => void>()
 
   private constructor(ws: WebSocket, reconnect: string, endpoint: string) {
-    this.#ws = ws
+    super(ws, endpoint, 'PTY')
     this.reconnect = reconnect
-    this.endpoint = endpoint
-    // Registered before the dial resolves: output can arrive in the same packet as the upgrade.
-    ws.on('message', (data: Buffer) => {
-      this.bytesRead += data.length
-      this.#chunks.push(data)
-      for (const listener of this.#listeners) listener(data)
-    })
-    this.closed = new Promise((resolve) =>
-      ws.once('close', (code, reason) => resolve({ code, reason: String(reason) })),
-    )
+    // First of the data listeners, so every later one sees its chunk in output().
+    this.onData((chunk) => this.#chunks.push(chunk))
   }
 
   static async dial(
@@ -81,30 +65,21 @@ export class ReconnectingPty implements AsyncDisposable {
     return pty
   }
 
-  get open(): boolean {
-    return this.#ws.readyState === WebSocket.OPEN
-  }
-
   /** Everything read so far, as text. */
   output(): string {
     return Buffer.concat(this.#chunks).toString('utf8')
-  }
-
-  onData(listener: (chunk: Buffer) => void): () => void {
-    this.#listeners.add(listener)
-    return () => this.#listeners.delete(listener)
   }
 
   /** Sends `data` as `{"data": …}` frames of at most PTY_WRITE_CHUNK characters; resolves once written. */
   async write(data: string): Promise<void> {
     for (let i = 0; i < data.length; i += PTY_WRITE_CHUNK) {
       const frame = JSON.stringify({ data: data.slice(i, i + PTY_WRITE_CHUNK) })
-      await this.#send(frame)
+      await this.#sendFrame(frame)
     }
   }
 
   resize(width: number, height: number): Promise<void> {
-    return this.#send(JSON.stringify({ width, height }))
+    return this.#sendFrame(JSON.stringify({ width, height }))
   }
 
   /** Resolves with the output once `predicate` holds for it (checked on every chunk). */
@@ -153,33 +128,7 @@ export class ReconnectingPty implements AsyncDisposable {
     })
   }
 
-  async close(): Promise<void> {
-    if (this.#ws.readyState === WebSocket.CLOSED) return
-    if (this.#ws.readyState === WebSocket.OPEN) this.#ws.close(1000)
-    else this.#ws.terminate()
-    const force = setTimeout(() => this.#ws.terminate(), 2_000)
-    await this.closed
-    clearTimeout(force)
-  }
-
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.close()
-  }
-
-  #send(frame: string): Promise<void> {
-    return new Promise((resolve, reject) => {
-      if (this.#ws.readyState !== WebSocket.OPEN) {
-        reject(new CoderStreamError(this.endpoint, 'write on a closed PTY'))
-        return
-      }
-      this.#ws.send(Buffer.from(frame, 'utf8'), { binary: true }, (error) => {
-        if (error)
-          reject(new CoderStreamError(this.endpoint, `write failed: ${error.message}`, { cause: error }))
-        else {
-          this.bytesWritten += frame.length
-          resolve()
-        }
-      })
-    })
+  #sendFrame(frame: string): Promise<void> {
+    return this.send(Buffer.from(frame, 'utf8'), frame.length)
   }
 }

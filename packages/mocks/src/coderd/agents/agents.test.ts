@@ -7,31 +7,12 @@ import {
   type Json,
   type SimClient,
   startFixture,
+  terraformTemplate,
   waitFor,
 } from '../test/sim-client.ts'
 import { AGENT_TEMPLATE, EXTERNAL_AGENT_TEMPLATE, tarOf } from '../test/tar.ts'
 import { JsonStreamDecoder } from './pty.ts'
 import { templateModelOf } from './terraform.ts'
-
-async function templateFrom(f: Fixture, name: string, mainTf: string): Promise<Json> {
-  const { hash } = await f.owner.ok('POST', '/api/v2/files', tarOf({ 'main.tf': mainTf }), {
-    'content-type': 'application/x-tar',
-  })
-  const version = await f.owner.ok('POST', `/api/v2/organizations/${f.orgId}/templateversions`, {
-    storage_method: 'file',
-    provisioner: 'terraform',
-    file_id: hash,
-  })
-  const done = await waitFor(async () => {
-    const v = await f.owner.ok('GET', `/api/v2/templateversions/${version.id}`)
-    return v.job.status === 'succeeded' ? v : undefined
-  })
-  const template = await f.owner.ok('POST', `/api/v2/organizations/${f.orgId}/templates`, {
-    name,
-    template_version_id: version.id,
-  })
-  return { template, version: done }
-}
 
 interface Pty {
   ws: WebSocket
@@ -93,8 +74,10 @@ describe('workspace agents', () => {
   let external: Json
   beforeAll(async () => {
     f = await startFixture({ jobDurationMs: 150, agentConnectDelayMs: 30, agentReadyDelayMs: 30 })
-    plain = await templateFrom(f, 'agent-template', AGENT_TEMPLATE)
-    external = await templateFrom(f, 'external-template', EXTERNAL_AGENT_TEMPLATE)
+    plain = await terraformTemplate(f.owner, f.orgId, 'agent-template', { 'main.tf': AGENT_TEMPLATE })
+    external = await terraformTemplate(f.owner, f.orgId, 'external-template', {
+      'main.tf': EXTERNAL_AGENT_TEMPLATE,
+    })
     member = await createUser(f)
   })
   afterAll(() => f.sim.close())

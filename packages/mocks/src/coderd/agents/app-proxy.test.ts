@@ -9,9 +9,9 @@ import {
   type Json,
   type SimClient,
   startFixture,
+  terraformTemplate,
   waitFor,
 } from '../test/sim-client.ts'
-import { tarOf } from '../test/tar.ts'
 import { parseAppPath } from './app-proxy.ts'
 
 const MAIN_TF = `
@@ -64,22 +64,7 @@ function refused(dialed: Dialed): { status: number; headers: IncomingMessage['he
 }
 
 async function workspaceOf(f: Fixture, client: SimClient, name: string, ready = true): Promise<Json> {
-  const { hash } = await f.owner.ok('POST', '/api/v2/files', tarOf({ 'main.tf': MAIN_TF }), {
-    'content-type': 'application/x-tar',
-  })
-  const version = await f.owner.ok('POST', `/api/v2/organizations/${f.orgId}/templateversions`, {
-    storage_method: 'file',
-    provisioner: 'terraform',
-    file_id: hash,
-  })
-  await waitFor(async () => {
-    const v = await f.owner.ok('GET', `/api/v2/templateversions/${version.id}`)
-    return v.job.status === 'succeeded'
-  })
-  const template = await f.owner.ok('POST', `/api/v2/organizations/${f.orgId}/templates`, {
-    name: `apps-${name}`,
-    template_version_id: version.id,
-  })
+  const { template } = await terraformTemplate(f.owner, f.orgId, `apps-${name}`, { 'main.tf': MAIN_TF })
   const ws = await client.ok('POST', '/api/v2/users/me/workspaces', { template_id: template.id, name })
   return waitFor(async () => {
     const w = await client.ok('GET', `/api/v2/workspaces/${ws.id}`)

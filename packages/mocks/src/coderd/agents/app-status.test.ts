@@ -7,9 +7,9 @@ import {
   type Json,
   type SimClient,
   startFixture,
+  terraformTemplate,
   waitFor,
 } from '../test/sim-client.ts'
-import { tarOf } from '../test/tar.ts'
 
 const TASK_TEMPLATE = `
 resource "coder_agent" "main" {
@@ -65,22 +65,7 @@ describe('agent app status', () => {
   beforeAll(async () => {
     f = await startFixture()
     member = await createUser(f)
-    const { hash } = await f.owner.ok('POST', '/api/v2/files', tarOf({ 'main.tf': TASK_TEMPLATE }), {
-      'content-type': 'application/x-tar',
-    })
-    const version = await f.owner.ok('POST', `/api/v2/organizations/${f.orgId}/templateversions`, {
-      storage_method: 'file',
-      provisioner: 'terraform',
-      file_id: hash,
-    })
-    await waitFor(async () => {
-      const v = await f.owner.ok('GET', `/api/v2/templateversions/${version.id}`)
-      return v.job.status === 'succeeded' || undefined
-    })
-    const template = await f.owner.ok('POST', `/api/v2/organizations/${f.orgId}/templates`, {
-      name: 'tasks',
-      template_version_id: version.id,
-    })
+    const { template } = await terraformTemplate(f.owner, f.orgId, 'tasks', { 'main.tf': TASK_TEMPLATE })
     workspace = await member.client.ok('POST', '/api/v2/users/me/workspaces', {
       template_id: template.id,
       name: 'task',

@@ -18,9 +18,10 @@ import {
   OWNER,
   SimClient,
   startFixture,
+  terraformTemplate,
   waitFor,
 } from '../test/sim-client.ts'
-import { AGENT_TEMPLATE, DYNAMIC_PARAMETERS_FILES, EXTERNAL_AGENT_TEMPLATE, tarOf } from '../test/tar.ts'
+import { AGENT_TEMPLATE, DYNAMIC_PARAMETERS_FILES, EXTERNAL_AGENT_TEMPLATE } from '../test/tar.ts'
 import { coverageTable, readmeTable } from './coverage-table.ts'
 import { ConformanceValidator } from './validator.ts'
 
@@ -112,32 +113,6 @@ describe('conformance with Coder swagger', () => {
   /** `count` JSON frames of a stream swagger documents as a 200 body per frame. */
   const wsFrames = (path: string, token: string, count: number): Promise<unknown[]> =>
     wsExchange(undefined, path, token, count).then((got) => got.map((frame) => JSON.parse(String(frame))))
-
-  /** Imports a terraform template from `files` and waits for its version's job. */
-  async function terraformTemplate(
-    client: SimClient,
-    org: string,
-    name: string,
-    files: Record<string, string>,
-  ) {
-    const { hash } = await client.ok('POST', '/api/v2/files', tarOf(files), {
-      'content-type': 'application/x-tar',
-    })
-    const version = await client.ok('POST', `/api/v2/organizations/${org}/templateversions`, {
-      storage_method: 'file',
-      provisioner: 'terraform',
-      file_id: hash,
-    })
-    await waitFor(async () => {
-      const v = await client.ok('GET', `/api/v2/templateversions/${version.id}`)
-      return v.job.status === 'succeeded' || undefined
-    })
-    const template = await client.ok('POST', `/api/v2/organizations/${org}/templates`, {
-      name,
-      template_version_id: version.id,
-    })
-    return { template, versionId: version.id as string }
-  }
 
   beforeAll(async () => {
     llm = await startLlmMock({})
@@ -464,17 +439,17 @@ describe('conformance with Coder swagger', () => {
     await hit(
       owner,
       'POST /api/v2/templateversions/{templateversion}/dynamic-parameters/evaluate',
-      `/api/v2/templateversions/${parameters.versionId}/dynamic-parameters/evaluate`,
+      `/api/v2/templateversions/${parameters.version.id}/dynamic-parameters/evaluate`,
       { id: 0, inputs: { zero: 'B' } },
     )
     for (const [endpoint, path] of [
       [
         'GET /api/v2/templateversions/{templateversion}/dynamic-parameters',
-        `/api/v2/templateversions/${parameters.versionId}/dynamic-parameters`,
+        `/api/v2/templateversions/${parameters.version.id}/dynamic-parameters`,
       ],
       [
         'GET /api/v2/users/{user}/templateversions/{templateversion}/parameters',
-        `/api/v2/users/me/templateversions/${parameters.versionId}/parameters`,
+        `/api/v2/users/me/templateversions/${parameters.version.id}/parameters`,
       ],
     ] as const) {
       const got = await wsExchange(endpoint, path, owner.token!, 2, (_frame, index, socket) => {

@@ -2,6 +2,7 @@
 
 import type { CoderdSimulatorOptions } from '../options.ts'
 import { type CoderdSimulator, startCoderdSimulator } from '../simulator.ts'
+import { tarOf } from './tar.ts'
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies in tests are checked by expect(), not by types
 export type Json = any
@@ -159,4 +160,30 @@ export async function createTemplate(client: SimClient, orgId: string, name: str
     name,
     template_version_id: version.id,
   })
+}
+
+/** Imports a terraform template from `files` (e.g. its main.tf): the template and its succeeded version. */
+export async function terraformTemplate(
+  client: SimClient,
+  orgId: string,
+  name: string,
+  files: Record<string, string>,
+): Promise<{ template: Json; version: Json }> {
+  const { hash } = await client.ok('POST', '/api/v2/files', tarOf(files), {
+    'content-type': 'application/x-tar',
+  })
+  const created = await client.ok('POST', `/api/v2/organizations/${orgId}/templateversions`, {
+    storage_method: 'file',
+    provisioner: 'terraform',
+    file_id: hash,
+  })
+  const version = await waitFor(async () => {
+    const v = await client.ok('GET', `/api/v2/templateversions/${created.id}`)
+    return v.job.status === 'succeeded' ? v : undefined
+  })
+  const template = await client.ok('POST', `/api/v2/organizations/${orgId}/templates`, {
+    name,
+    template_version_id: version.id,
+  })
+  return { template, version }
 }

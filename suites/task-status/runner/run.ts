@@ -5,8 +5,8 @@
 
 import { setTimeout as sleep } from 'node:timers/promises'
 
-import type { Barrier, CoderClient, CoderStream, Latch, Runner, Workspace } from '@scaletest/vitest'
-import { deleteWorkspaceAfterBuild } from '@scaletest/vitest'
+import type { Barrier, CoderClient, CoderStream, Runner, Workspace } from '@scaletest/vitest'
+import { deleteWorkspaceAfterBuild, Latch, WaitBufferError } from '@scaletest/vitest'
 import type { TaskStatusMetrics } from './metrics.ts'
 
 /** Coder's message prefix; the number after it names the report. */
@@ -46,13 +46,10 @@ export function taskStatusRunner(config: TaskStatusRunnerConfig, deps: TaskStatu
   const reportTimes = new Map<number, number>()
   const counts = { reported: 0, seen: 0, missing: 0, report_errors: 0 }
   let doneReporting = false
-  let shown: { resolve: () => void; reject: (error: unknown) => void } | undefined
-  const allShown = new Promise<void>((resolve, reject) => {
-    shown = { resolve, reject }
-  })
-  allShown.catch(() => {})
+  /** Set once the last report is sent and the watch showed every one; failed if the watch fails. */
+  const allShown = new Latch<void>({ name: 'status updates' })
   const check = () => {
-    if (doneReporting && reportTimes.size === 0) shown!.resolve()
+    if (doneReporting && reportTimes.size === 0) allShown.set()
   }
 
   return {
@@ -72,7 +69,7 @@ export function taskStatusRunner(config: TaskStatusRunnerConfig, deps: TaskStatu
 
       await using stream = await client.watchWorkspace(workspace.id, { signal })
       connected.arrive()
-      watch(stream, signal).catch((error: unknown) => shown!.reject(error))
+      watch(stream, signal).catch((error: unknown) => allShown.fail(error))
 
       await deps.startReporting.wait({ signal })
       log('starting to report task status')
@@ -80,14 +77,15 @@ export function taskStatusRunner(config: TaskStatusRunnerConfig, deps: TaskStatu
         await report(agent, signal)
         log(`reported ${counts.reported} statuses (${counts.report_errors} failed)`)
         check()
-        await within(
-          allShown,
-          config.updateTimeoutMs,
-          signal,
-          () =>
-            `${reportTimes.size} of ${counts.reported} status updates never showed on the workspace watch ` +
-            `within ${config.updateTimeoutMs}ms of the last report`,
-        )
+        await allShown.wait({ timeoutMs: config.updateTimeoutMs, signal }).catch((error: unknown) => {
+          if (signal.aborted) throw signal.reason
+          if (error instanceof WaitBufferError && error.code === 'SCALETEST_WAIT_TIMEOUT')
+            throw new Error(
+              `${reportTimes.size} of ${counts.reported} status updates never showed on the workspace watch ` +
+                `within ${config.updateTimeoutMs}ms of the last report`,
+            )
+          throw error
+        })
       } finally {
         // Coder counts what the watch never showed when the watcher stops, for whatever reason.
         counts.missing = reportTimes.size
@@ -172,17 +170,4 @@ async function agentToken(client: CoderClient, workspaceId: string, signal: Abor
   if (!name) throw new Error('the workspace has no external agent: the template needs a coder_external_agent')
   const { agent_token } = await client.externalAgentCredentials(workspaceId, name, signal)
   return agent_token
-}
-
-/** `work`, or an error saying `timedOut()` after `ms`, or the signal's reason. */
-async function within(work: Promise<void>, ms: number, signal: AbortSignal, timedOut: () => string) {
-  const gaveUp = new Promise<never>((_, reject) =>
-    AbortSignal.any([signal, AbortSignal.timeout(ms)]).addEventListener(
-      'abort',
-      () => reject(signal.aborted ? signal.reason : new Error(timedOut())),
-      { once: true },
-    ),
-  )
-  gaveUp.catch(() => {})
-  await Promise.race([work, gaveUp])
 }

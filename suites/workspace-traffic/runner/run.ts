@@ -6,7 +6,7 @@
 
 import { randomBytes } from 'node:crypto'
 
-import type { CoderClient, Runner } from '@scaletest/vitest'
+import { type CoderClient, Latch, type Runner } from '@scaletest/vitest'
 import { connectTraffic, type TrafficConn, type TrafficTarget } from './conn.ts'
 import type { RunTrafficMetrics } from './metrics.ts'
 import { ticks } from './ticker.ts'
@@ -69,18 +69,21 @@ export function trafficRunner(
       const echoPerTick = conn.echoOf(config.bytesPerTick)
       const waiting: { target: number; due: number }[] = []
       let expected = 0
-      let drained: (() => void) | undefined
+      let writing = true
+      /** Set once the last write's echo is back, or the connection closed. */
+      const drained = new Latch<void>({ name: 'echo drain' })
       conn.onData((chunk) => {
         metrics.read(chunk.length)
         totals.total_bytes_read += chunk.length
         const now = performance.now()
         while (waiting.length > 0 && waiting[0]!.target <= totals.total_bytes_read)
           metrics.readLatency(Math.max(0, now - waiting.shift()!.due) / 1000)
-        if (waiting.length === 0) drained?.()
+        if (waiting.length === 0 && !writing) drained.set()
       })
       let closedEarly = false
       void conn.closed.then(() => {
         closedEarly = true
+        drained.set()
       })
 
       try {
@@ -102,16 +105,11 @@ export function trafficRunner(
           metrics.writeLatency(Math.max(0, performance.now() - tick.due) / 1000)
         }
       } finally {
-        // The last ticks' echo is still in flight at the deadline: let it come back before ending.
+        // The last ticks' echo is still in flight at the deadline: let it come back before ending
+        // (giving up after DRAIN_MS).
+        writing = false
         if (waiting.length > 0 && !closedEarly && !signal.aborted)
-          await new Promise<void>((resolve) => {
-            const timer = setTimeout(resolve, DRAIN_MS)
-            drained = () => {
-              clearTimeout(timer)
-              resolve()
-            }
-            void conn.closed.then(drained)
-          })
+          await drained.wait({ timeoutMs: DRAIN_MS }).catch(() => {})
         await conn.end(log)
         totals.unanswered_ticks = waiting.length
       }

@@ -27,6 +27,7 @@ import { performance } from 'node:perf_hooks'
 import { WebSocket, WebSocketServer } from 'ws'
 
 import { createCoderdCore } from '@scaletest/mocks'
+import { api, loginAndImportTemplate, until } from './support/coderd-api.ts'
 
 const SESSIONS = Number(process.env.SESSIONS ?? 1000)
 const WORKSPACES = 20
@@ -111,77 +112,9 @@ class Child {
 
 // ---- load generator ----
 
-// biome-ignore lint/suspicious/noExplicitAny: bench-only JSON; a wrong shape fails loudly at its use
-async function api(url: string, method: string, path: string, token?: string, body?: unknown): Promise<any> {
-  const tar = body instanceof Uint8Array
-  const res = await fetch(`${url}${path}`, {
-    method,
-    headers: {
-      ...(token && { 'Coder-Session-Token': token }),
-      ...(body !== undefined && { 'content-type': tar ? 'application/x-tar' : 'application/json' }),
-    },
-    body: body === undefined ? undefined : tar ? body : JSON.stringify(body),
-  })
-  const text = await res.text()
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`)
-  return text ? JSON.parse(text) : undefined
-}
-
-function tarOf(name: string, content: string): Uint8Array {
-  const data = Buffer.from(content)
-  const header = Buffer.alloc(512)
-  header.write(name, 0)
-  header.write('0000644\0', 100)
-  header.write(`${data.length.toString(8).padStart(11, '0')}\0`, 124)
-  header.write('00000000000\0', 136)
-  header.fill(0x20, 148, 156)
-  header[156] = 0x30
-  header.write('ustar\0', 257)
-  header.write('00', 263)
-  header.write(
-    `${header
-      .reduce((n, b) => n + b, 0)
-      .toString(8)
-      .padStart(6, '0')}\0 `,
-    148,
-  )
-  return new Uint8Array(
-    Buffer.concat([header, data, Buffer.alloc((512 - (data.length % 512)) % 512), Buffer.alloc(1024)]),
-  )
-}
-
-async function until<T>(probe: () => Promise<T | undefined>, what: string): Promise<T> {
-  const deadline = Date.now() + 60_000
-  for (;;) {
-    const value = await probe()
-    if (value !== undefined) return value
-    if (Date.now() > deadline) throw new Error(`timed out: ${what}`)
-    await new Promise((r) => setTimeout(r, 20))
-  }
-}
-
 /** A simulator with WORKSPACES agents; returns the PTY and app URLs to dial and the session token. */
 async function setUpSimulator(url: string): Promise<{ urls: string[]; appUrls: string[]; token: string }> {
-  const { session_token: token } = await api(url, 'POST', '/api/v2/users/login', undefined, {
-    email: OWNER.email,
-    password: OWNER.password,
-  })
-  const me = await api(url, 'GET', '/api/v2/users/me', token)
-  const org = me.organization_ids[0]
-  const { hash } = await api(url, 'POST', '/api/v2/files', token, tarOf('main.tf', MAIN_TF))
-  const version = await api(url, 'POST', `/api/v2/organizations/${org}/templateversions`, token, {
-    storage_method: 'file',
-    provisioner: 'terraform',
-    file_id: hash,
-  })
-  await until(async () => {
-    const v = await api(url, 'GET', `/api/v2/templateversions/${version.id}`, token)
-    return v.job.status === 'succeeded' ? v : undefined
-  }, 'template import')
-  const template = await api(url, 'POST', `/api/v2/organizations/${org}/templates`, token, {
-    name: 'bench',
-    template_version_id: version.id,
-  })
+  const { token, template } = await loginAndImportTemplate(url, OWNER, 'bench', MAIN_TF)
   const agents: string[] = []
   for (let i = 0; i < WORKSPACES; i++) {
     const ws = await api(url, 'POST', '/api/v2/users/me/workspaces', token, {
